@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { IdSchema, LongTextSchema, NameSchema, TimestampSchema } from './common.js';
+
+export const ProjectSchema = z.object({
+  id: IdSchema,
+  name: NameSchema,
+  description: LongTextSchema.default(''),
+  /** BCP 47 language tag of the material, e.g. "de". */
+  language: z.string().min(2).max(35).default('de'),
+  created: TimestampSchema,
+});
+export type Project = z.infer<typeof ProjectSchema>;
+
+export const NewProjectSchema = ProjectSchema.pick({ name: true, description: true, language: true }).partial({
+  description: true,
+  language: true,
+});
+export type NewProject = z.infer<typeof NewProjectSchema>;
+
+export const ProjectPatchSchema = NewProjectSchema.partial();
+export type ProjectPatch = z.infer<typeof ProjectPatchSchema>;

@@ -23,6 +23,8 @@ export type CodeDefinition = z.infer<typeof CodeDefinitionSchema>;
 
 export const CodeSchema = z.object({
   id: IdSchema,
+  /** Stable handle from a codebook file (for crosswalks and re-imports), if the code came from one. */
+  key: z.string().max(100).optional(),
   parentId: IdSchema.nullable(),
   name: NameSchema,
   colour: ColourSchema,

@@ -1,0 +1,430 @@
+import { Conflict, InvalidInput, NotFound } from './errors.js';
+import type { Deps } from './deps.js';
+import type { ChangeSet } from './store.js';
+import {
+  CodeDefinitionSchema,
+  NewCodeSchema,
+  type Code,
+  type CodeDefinition,
+  type CodePatch,
+  type DeleteCode,
+  type MoveCode,
+  type NewCode,
+} from '../schemas/code.js';
+import { CodebookFileSchema, type CodebookEntry, type CodebookFile } from '../schemas/codebook.js';
+import type { Segment } from '../schemas/segment.js';
+import { rescueMemos } from './memos.js';
+
+/** A palette for codes created without a colour (distinct, readable on white). */
+const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000', '#000075', '#e6a400'];
+
+export const EMPTY_DEFINITION: CodeDefinition = { description: '', inclusion: '', exclusion: '', anchors: [], rules: '' };
+
+function byOrder(a: Code, b: Code): number {
+  return a.order - b.order || a.name.localeCompare(b.name, 'de');
+}
+
+export function childrenOf(codes: readonly Code[], parentId: string | null): Code[] {
+  return codes.filter((c) => c.parentId === parentId).sort(byOrder);
+}
+
+/** The id itself and the ids of all codes below it. */
+export function withDescendants(codes: readonly Code[], id: string): string[] {
+  const kids = new Map<string, string[]>();
+  for (const c of codes) if (c.parentId !== null) kids.set(c.parentId, [...(kids.get(c.parentId) ?? []), c.id]);
+  const out: string[] = [];
+  const stack = [id];
+  while (stack.length > 0) {
+    const next = stack.pop() as string;
+    out.push(next);
+    stack.push(...(kids.get(next) ?? []));
+  }
+  return out;
+}
+
+async function loadCode(deps: Deps, projectId: string, id: string): Promise<{ codes: Code[]; code: Code }> {
+  const codes = await deps.store.listCodes(projectId);
+  const code = codes.find((c) => c.id === id);
+  if (!code) throw new NotFound(`code ${id} not found`);
+  return { codes, code };
+}
+
+function expectVersion(code: Code, version: number): void {
+  if (code.version !== version) throw new Conflict(`code ${code.id} was changed by someone else (version ${code.version})`, code);
+}
+
+/** Renumber siblings 0..n-1 in the given order; returns only the codes whose order changed (version bumped). */
+function renumber(siblings: Code[], now: string): Code[] {
+  const changed: Code[] = [];
+  siblings.forEach((c, i) => {
+    if (c.order !== i) changed.push({ ...c, order: i, modified: now, version: c.version + 1 });
+  });
+  return changed;
+}
+
+export async function createCode(deps: Deps, projectId: string, input: NewCode): Promise<Code> {
+  const parsed = NewCodeSchema.parse(input);
+  const codes = await deps.store.listCodes(projectId);
+  if (parsed.parentId !== null && !codes.some((c) => c.id === parsed.parentId)) throw new NotFound(`parent code ${parsed.parentId} not found`);
+  const siblings = childrenOf(codes, parsed.parentId);
+  if (siblings.some((c) => c.name === parsed.name)) throw new Conflict(`a code named "${parsed.name}" exists at this level`);
+  const now = deps.now();
+  const code: Code = {
+    id: deps.newId(),
+    parentId: parsed.parentId,
+    name: parsed.name,
+    colour: parsed.colour ?? PALETTE[codes.length % PALETTE.length] ?? '#4363d8',
+    isCodable: parsed.isCodable,
+    order: 0,
+    definition: CodeDefinitionSchema.parse({ ...EMPTY_DEFINITION, ...parsed.definition }),
+    created: now,
+    modified: now,
+    version: 1,
+  };
+  const position = Math.min(parsed.order ?? siblings.length, siblings.length);
+  const ordered = [...siblings];
+  ordered.splice(position, 0, code);
+  const put = renumber(ordered, now);
+  if (!put.some((c) => c.id === code.id)) put.push(code);
+  await deps.store.commit(projectId, { codes: { put: put.map((c) => (c.id === code.id ? { ...c, version: 1 } : c)) } });
+  return { ...code, order: position };
+}
+
+export async function updateCode(deps: Deps, projectId: string, id: string, patch: CodePatch): Promise<Code> {
+  const { codes, code } = await loadCode(deps, projectId, id);
+  expectVersion(code, patch.version);
+  if (patch.name !== undefined && patch.name !== code.name && childrenOf(codes, code.parentId).some((c) => c.name === patch.name)) {
+    throw new Conflict(`a code named "${patch.name}" exists at this level`);
+  }
+  const next: Code = {
+    ...code,
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.colour !== undefined ? { colour: patch.colour } : {}),
+    ...(patch.isCodable !== undefined ? { isCodable: patch.isCodable } : {}),
+    ...(patch.definition !== undefined ? { definition: CodeDefinitionSchema.parse({ ...code.definition, ...patch.definition }) } : {}),
+    modified: deps.now(),
+    version: code.version + 1,
+  };
+  await deps.store.commit(projectId, { codes: { put: [next] } });
+  return next;
+}
+
+/** Re-parent and/or reorder a code. */
+export async function moveCode(deps: Deps, projectId: string, id: string, move: MoveCode): Promise<Code> {
+  const { codes, code } = await loadCode(deps, projectId, id);
+  expectVersion(code, move.version);
+  if (move.parentId !== null) {
+    if (!codes.some((c) => c.id === move.parentId)) throw new NotFound(`parent code ${move.parentId} not found`);
+    if (withDescendants(codes, id).includes(move.parentId)) throw new InvalidInput('a code cannot move below itself');
+  }
+  const now = deps.now();
+  const changes = new Map<string, Code>();
+  const moved: Code = { ...code, parentId: move.parentId, modified: now };
+  // Close the gap among the old siblings.
+  if (code.parentId !== move.parentId) {
+    for (const c of renumber(childrenOf(codes, code.parentId).filter((c) => c.id !== id), now)) changes.set(c.id, c);
+  }
+  const siblings = childrenOf(codes, move.parentId).filter((c) => c.id !== id);
+  siblings.splice(Math.min(move.order ?? siblings.length, siblings.length), 0, moved);
+  siblings.forEach((c, i) => {
+    if (c.id === id) changes.set(id, { ...moved, order: i, version: code.version + 1 });
+    else if (c.order !== i) changes.set(c.id, { ...c, order: i, modified: now, version: c.version + 1 });
+  });
+  await deps.store.commit(projectId, { codes: { put: [...changes.values()] } });
+  return changes.get(id) as Code;
+}
+
+/** Same place, same coder: a duplicate that collapses when codes merge. */
+function sameSpot(a: Segment, b: Segment): boolean {
+  return a.documentId === b.documentId && a.start === b.start && a.end === b.end && a.coder === b.coder;
+}
+
+/**
+ * Merge `sourceId` into `targetId`: segments move to the target (a segment identical in place and
+ * coder to one already there collapses into it, memos joined), sub-codes move below the target,
+ * the source's anchor examples join the target's, and the source is deleted.
+ */
+export async function mergeCodes(
+  deps: Deps,
+  projectId: string,
+  input: { sourceId: string; targetId: string; sourceVersion: number; targetVersion: number },
+): Promise<{ target: Code; movedSegments: number; collapsedSegments: number }> {
+  if (input.sourceId === input.targetId) throw new InvalidInput('a code cannot be merged into itself');
+  const codes = await deps.store.listCodes(projectId);
+  const source = codes.find((c) => c.id === input.sourceId);
+  const target = codes.find((c) => c.id === input.targetId);
+  if (!source) throw new NotFound(`code ${input.sourceId} not found`);
+  if (!target) throw new NotFound(`code ${input.targetId} not found`);
+  expectVersion(source, input.sourceVersion);
+  expectVersion(target, input.targetVersion);
+  if (withDescendants(codes, source.id).includes(target.id)) throw new InvalidInput('a code cannot be merged into one of its own sub-codes');
+  const now = deps.now();
+  const sourceSegments = await deps.store.listSegments(projectId, { codeIds: [source.id] });
+  const targetSegments = await deps.store.listSegments(projectId, { codeIds: [target.id] });
+  const change: ChangeSet = { codes: { put: [], delete: [{ id: source.id, version: source.version }] }, segments: { put: [], delete: [] } };
+  const targetPut = new Map<string, Segment>();
+  let collapsed = 0;
+  for (const s of sourceSegments) {
+    const twin = targetSegments.find((t) => sameSpot(s, t));
+    if (twin) {
+      collapsed++;
+      if (s.memo) {
+        const base = targetPut.get(twin.id) ?? twin;
+        targetPut.set(twin.id, { ...base, memo: base.memo ? `${base.memo}\n\n${s.memo}` : s.memo, modified: now, version: twin.version + 1 });
+      }
+      change.segments?.delete?.push({ id: s.id, version: s.version });
+    } else {
+      change.segments?.put?.push({ ...s, codeId: target.id, modified: now, version: s.version + 1 });
+    }
+  }
+  change.segments?.put?.push(...targetPut.values());
+  const lifted = childrenOf(codes, source.id);
+  const targetChildren = childrenOf(codes, target.id);
+  lifted.forEach((c, i) => change.codes?.put?.push({ ...c, parentId: target.id, order: targetChildren.length + i, modified: now, version: c.version + 1 }));
+  for (const c of renumber(childrenOf(codes, source.parentId).filter((c) => c.id !== source.id && c.id !== target.id), now)) change.codes?.put?.push(c);
+  const nextTarget: Code = {
+    ...(change.codes?.put?.find((c) => c.id === target.id) ?? target),
+    definition: { ...target.definition, anchors: [...target.definition.anchors, ...source.definition.anchors] },
+    modified: now,
+    version: target.version + 1,
+  };
+  change.codes?.put?.push(nextTarget);
+  // Memos on the source code now belong to the target.
+  change.memos = {
+    put: (await deps.store.listMemos(projectId))
+      .filter((m) => m.target.type === 'code' && m.target.id === source.id)
+      .map((m) => ({ ...m, target: { type: 'code' as const, id: target.id }, modified: now, version: m.version + 1 })),
+  };
+  await deps.store.commit(projectId, change);
+  return { target: nextTarget, movedSegments: sourceSegments.length - collapsed, collapsedSegments: collapsed };
+}
+
+/** Split: the chosen segments of a code move to a new sibling code. */
+export async function splitCode(
+  deps: Deps,
+  projectId: string,
+  id: string,
+  input: { name: string; segmentIds: string[]; version: number },
+): Promise<{ code: Code; movedSegments: number }> {
+  const { codes, code } = await loadCode(deps, projectId, id);
+  expectVersion(code, input.version);
+  if (input.segmentIds.length === 0) throw new InvalidInput('choose at least one segment to split off');
+  const segments = await deps.store.listSegments(projectId, { codeIds: [id] });
+  const chosen = new Set(input.segmentIds);
+  const moving = segments.filter((s) => chosen.has(s.id));
+  if (moving.length !== chosen.size) throw new InvalidInput('every segment to split off must belong to the code');
+  if (childrenOf(codes, code.parentId).some((c) => c.name === input.name)) throw new Conflict(`a code named "${input.name}" exists at this level`);
+  const now = deps.now();
+  const siblings = childrenOf(codes, code.parentId);
+  const created: Code = {
+    id: deps.newId(),
+    parentId: code.parentId,
+    name: input.name,
+    colour: PALETTE[codes.length % PALETTE.length] ?? code.colour,
+    isCodable: true,
+    order: siblings.length,
+    definition: { ...EMPTY_DEFINITION, description: `Abgespalten von „${code.name}“.` },
+    created: now,
+    modified: now,
+    version: 1,
+  };
+  await deps.store.commit(projectId, {
+    codes: { put: [created] },
+    segments: { put: moving.map((s) => ({ ...s, codeId: created.id, modified: now, version: s.version + 1 })) },
+  });
+  return { code: created, movedSegments: moving.length };
+}
+
+/** Delete a code; the caller decides what happens to its segments and sub-codes. */
+export async function deleteCode(
+  deps: Deps,
+  projectId: string,
+  id: string,
+  input: DeleteCode,
+): Promise<{ deletedCodes: number; deletedSegments: number; movedSegments: number; liftedCodes: number }> {
+  const { codes, code } = await loadCode(deps, projectId, id);
+  expectVersion(code, input.version);
+  const doomed = input.children === 'delete' ? withDescendants(codes, id) : [id];
+  const doomedSet = new Set(doomed);
+  if (input.segments.action === 'move') {
+    const to = codes.find((c) => c.id === (input.segments as { toCodeId: string }).toCodeId);
+    if (!to) throw new NotFound(`code ${input.segments.toCodeId} not found`);
+    if (doomedSet.has(to.id)) throw new InvalidInput('segments cannot move to a code that is being deleted');
+  }
+  const now = deps.now();
+  const segments = await deps.store.listSegments(projectId, { codeIds: doomed });
+  const change: ChangeSet = {
+    codes: { delete: doomed.map((cid) => ({ id: cid, version: (codes.find((c) => c.id === cid) as Code).version })), put: [] },
+    segments: {},
+  };
+  let lifted = 0;
+  if (input.children === 'lift') {
+    const parentSiblings = childrenOf(codes, code.parentId).filter((c) => c.id !== id);
+    const kids = childrenOf(codes, id);
+    const ordered = [...parentSiblings];
+    ordered.splice(code.order, 0, ...kids);
+    ordered.forEach((c, i) => {
+      if (c.parentId === id || c.order !== i) change.codes?.put?.push({ ...c, parentId: code.parentId, order: i, modified: now, version: c.version + 1 });
+    });
+    lifted = kids.length;
+  } else {
+    change.codes?.put?.push(...renumber(childrenOf(codes, code.parentId).filter((c) => c.id !== id), now));
+  }
+  let moved = 0;
+  if (input.segments.action === 'move') {
+    const toCodeId = input.segments.toCodeId;
+    const existing = await deps.store.listSegments(projectId, { codeIds: [toCodeId] });
+    const put: Segment[] = [];
+    const del: { id: string; version: number }[] = [];
+    for (const s of segments) {
+      if (existing.some((t) => sameSpot(s, t)) || put.some((t) => sameSpot(s, t))) del.push({ id: s.id, version: s.version });
+      else put.push({ ...s, codeId: toCodeId, modified: now, version: s.version + 1 });
+    }
+    change.segments = { put, delete: del };
+    moved = put.length;
+  } else {
+    change.segments = { delete: segments.map((s) => ({ id: s.id, version: s.version })) };
+  }
+  change.memos = {
+    put: rescueMemos(
+      await deps.store.listMemos(projectId),
+      [
+        ...doomed.map((cid) => ({ type: 'code' as const, id: cid })),
+        ...(change.segments.delete ?? []).map((r) => ({ type: 'segment' as const, id: r.id, documentId: segments.find((s) => s.id === r.id)?.documentId as string })),
+      ],
+      now,
+    ),
+  };
+  await deps.store.commit(projectId, change);
+  return { deletedCodes: doomed.length, deletedSegments: segments.length - moved, movedSegments: moved, liftedCodes: lifted };
+}
+
+/**
+ * Import a codebook file into a project (below `parentId`, or at the top). Codes whose key already
+ * exists in the project are left as they are, so importing twice does not duplicate.
+ */
+export async function importCodebook(
+  deps: Deps,
+  projectId: string,
+  raw: unknown,
+  options: { parentId?: string | null } = {},
+): Promise<{ created: Code[]; skipped: number; book: CodebookFile }> {
+  const parsed = CodebookFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidInput(
+      'not a valid codebook file',
+      parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+    );
+  }
+  const book = parsed.data;
+  const codes = await deps.store.listCodes(projectId);
+  const byKey = new Map(codes.filter((c) => c.key).map((c) => [c.key as string, c]));
+  const parentId = options.parentId ?? null;
+  if (parentId !== null && !codes.some((c) => c.id === parentId)) throw new NotFound(`parent code ${parentId} not found`);
+  const now = deps.now();
+  const created: Code[] = [];
+  let skipped = 0;
+  let colourIndex = codes.length;
+  const walk = (entries: CodebookEntry[], parent: string | null): void => {
+    const siblingCount = codes.filter((c) => c.parentId === parent).length + created.filter((c) => c.parentId === parent).length;
+    entries.forEach((e, i) => {
+      const known = e.key !== undefined ? byKey.get(e.key) : undefined;
+      let id: string;
+      if (known) {
+        skipped++;
+        id = known.id;
+      } else {
+        id = deps.newId();
+        created.push({
+          id,
+          ...(e.key !== undefined ? { key: e.key } : {}),
+          parentId: parent,
+          name: e.name,
+          colour: e.colour ?? PALETTE[colourIndex++ % PALETTE.length] ?? '#4363d8',
+          isCodable: e.isCodable ?? true,
+          order: siblingCount + i,
+          definition: CodeDefinitionSchema.parse({ ...EMPTY_DEFINITION, ...e.definition }),
+          created: now,
+          modified: now,
+          version: 1,
+        });
+      }
+      if (e.children) walk(e.children, id);
+    });
+  };
+  walk(book.codes, parentId);
+  if (created.length > 0) await deps.store.commit(projectId, { codes: { put: created } });
+  return { created, skipped, book };
+}
+
+/** The project's code tree as a codebook file (keys kept where codes have them). */
+export function exportCodebook(codes: readonly Code[], meta: { name: string; title: string; description?: string; language?: string }): CodebookFile {
+  const build = (parentId: string | null): CodebookEntry[] =>
+    childrenOf(codes, parentId).map((c) => {
+      const children = build(c.id);
+      return {
+        ...(c.key !== undefined ? { key: c.key } : {}),
+        name: c.name,
+        colour: c.colour,
+        isCodable: c.isCodable,
+        definition: c.definition,
+        ...(children.length > 0 ? { children } : {}),
+      };
+    });
+  return CodebookFileSchema.parse({
+    format: 'sichtbar-codebook',
+    formatVersion: 1,
+    name: meta.name,
+    title: meta.title,
+    description: meta.description ?? '',
+    language: meta.language ?? 'de',
+    codes: build(null),
+    crosswalk: [],
+  });
+}
+
+/** The codebook as a readable Markdown document: tree overview, then every code's definition. */
+export function codebookToMarkdown(book: CodebookFile): string {
+  const lines: string[] = [`# ${book.title}`, ''];
+  if (book.description) lines.push(book.description, '');
+  lines.push('## Übersicht', '');
+  const overview = (entries: CodebookEntry[], depth: number): void => {
+    for (const e of entries) {
+      lines.push(`${'  '.repeat(depth)}- ${e.name}${e.isCodable === false ? ' (Kategorie)' : ''}`);
+      if (e.children) overview(e.children, depth + 1);
+    }
+  };
+  overview(book.codes, 0);
+  lines.push('');
+  const details = (entries: CodebookEntry[], path: string[]): void => {
+    for (const e of entries) {
+      const here = [...path, e.name];
+      lines.push(`## ${here.join(' › ')}`, '');
+      const d = e.definition ?? {};
+      if (d.description) lines.push(d.description, '');
+      if (d.inclusion) lines.push('**Einschlusskriterien**', '', d.inclusion, '');
+      if (d.exclusion) lines.push('**Ausschlusskriterien und Abgrenzung**', '', d.exclusion, '');
+      if (d.anchors && d.anchors.length > 0) {
+        lines.push('**Ankerbeispiele**', '');
+        for (const a of d.anchors) lines.push(`> ${a.text.replace(/\n/g, '\n> ')}`, '');
+      }
+      if (d.rules) lines.push('**Kodierregeln**', '', d.rules, '');
+      if (e.children) details(e.children, here);
+    }
+  };
+  details(book.codes, []);
+  if (book.crosswalk.length > 0) {
+    lines.push('## Zuordnung Beratung ↔ Dokumentation', '', '| Zeile | Beratung | Dokumentation |', '|---|---|---|');
+    const names = new Map<string, string>();
+    const collect = (entries: CodebookEntry[]): void =>
+      entries.forEach((e) => {
+        if (e.key) names.set(e.key, e.name);
+        if (e.children) collect(e.children);
+      });
+    collect(book.codes);
+    const cell = (keys: string[]): string => keys.map((k) => names.get(k) ?? k).join('; ').replace(/\|/g, '\\|');
+    for (const row of book.crosswalk) lines.push(`| ${row.label.replace(/\|/g, '\\|')} | ${cell(row.a)} | ${cell(row.b)} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,258 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ensureAdmin } from './bootstrap.js';
+import { readConfig } from './config.js';
+import { createDemoProject } from './demo.js';
+import { addDocuments } from './domain/corpus.js';
+import { codebookToMarkdown, exportCodebook, importCodebook } from './domain/codebook.js';
+import { makeDeps, type Deps } from './domain/deps.js';
+import { DomainError, InvalidInput } from './domain/errors.js';
+import { randomPassword } from './domain/password.js';
+import { createProject, exportProject, restoreProject } from './domain/projects.js';
+import type { Store } from './domain/store.js';
+import { createUser } from './domain/users.js';
+import { collectImports } from './import/import-paths.js';
+import { serve } from './main.js';
+import { DocumentKindSchema } from './schemas/document.js';
+import { RoleSchema } from './schemas/user.js';
+import { LowdbStore } from './storage/lowdb-store.js';
+
+const USAGE = `Usage: sichtbar <command> --data DIR [options]
+
+Commands:
+  init [--demo] [--name NAME]           create a project (with --demo: the demo project)
+  serve [--port N] [--host H]           start the web app (default 127.0.0.1:3000)
+  import <paths…> [--kind K]            import .txt/.md files and folders; a project export (.json) is restored
+  codebook import FILE                  import a JSON codebook into the project
+  codebook export [--format json|markdown] [--out FILE]
+  user add --login L --role R [--name N] [--password-stdin]
+  export --format json [--out FILE]     the whole project as JSON
+
+Options:
+  --data DIR        the data directory (required)
+  --project ID      the project (id or name; may be left out when there is only one)
+  --json            machine-readable output on stdout, messages on stderr
+Exit codes: 0 success, 1 failure (including a partly failed import), 2 bad usage.`;
+
+/** Bad usage: exit code 2. */
+class UsageError extends Error {}
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: () => Promise<string>;
+}
+
+const defaultIO: CliIO = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+async function withStore<T>(dataDir: string, fn: (store: Store, deps: Deps) => Promise<T>): Promise<T> {
+  const store = await LowdbStore.open(dataDir);
+  try {
+    return await fn(store, makeDeps(store));
+  } finally {
+    await store.close();
+  }
+}
+
+async function pickProject(store: Store, wanted: string | undefined): Promise<string> {
+  const projects = await store.listProjects();
+  if (wanted) {
+    const p = projects.find((x) => x.id === wanted) ?? projects.find((x) => x.name === wanted);
+    if (!p) throw new UsageError(`no project "${wanted}"; projects: ${projects.map((x) => `${x.id} (${x.name})`).join(', ') || 'none'}`);
+    return p.id;
+  }
+  if (projects.length === 1) return projects[0]!.id;
+  if (projects.length === 0) throw new UsageError('the data directory has no project yet; run "sichtbar init --data DIR" first');
+  throw new UsageError(`several projects; choose one with --project: ${projects.map((x) => `${x.id} (${x.name})`).join(', ')}`);
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        data: { type: 'string' },
+        project: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        'demo-if-empty': { type: 'boolean', default: false },
+        name: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        kind: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        login: { type: 'string' },
+        role: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    io.stderr(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values: o, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  const json = o.json === true;
+  const say = (s: string): void => io.stderr(`${s}\n`);
+  const print = (value: unknown): void => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  if (o.help || !command) {
+    (o.help ? io.stdout : io.stderr)(`${USAGE}\n`);
+    return o.help ? 0 : 2;
+  }
+  try {
+    const config = readConfig();
+    const data = o.data ?? (command === 'serve' ? config.SICHTBAR_DATA : undefined);
+    if (!data) throw new UsageError('--data DIR is required');
+    switch (command) {
+      case 'init': {
+        return await withStore(data, async (store, deps) => {
+          const admin = await ensureAdmin(deps, config.SICHTBAR_ADMIN_PASSWORD);
+          if (admin.password) say(`Created user "admin" with password: ${admin.password}  (shown once)`);
+          if (o.demo) {
+            const demo = await createDemoProject(deps);
+            if (json) print({ projectId: demo.project.id, name: demo.project.name, documents: demo.documents, segments: demo.segments });
+            else say(`Created the demo project ${demo.project.id}: ${demo.documents} documents, ${demo.segments} segments.`);
+          } else {
+            const project = await createProject(deps, { name: o.name ?? 'Neues Projekt' });
+            if (json) print({ projectId: project.id, name: project.name });
+            else say(`Created project ${project.id} (${project.name}).`);
+          }
+          void store;
+          return 0;
+        });
+      }
+      case 'serve': {
+        const port = o.port !== undefined ? Number(o.port) : config.SICHTBAR_PORT;
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not ${o.port}`);
+        const server = await serve({ dataDir: data, port, host: o.host ?? config.SICHTBAR_HOST, demoIfEmpty: o['demo-if-empty'] === true, log: say });
+        say(`Sichtbar runs at ${server.url}  (data: ${data}; stop with Ctrl+C)`);
+        if (json) print({ url: server.url });
+        await new Promise<void>((resolve) => {
+          const stop = (): void => void server.close().then(resolve);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        return 0;
+      }
+      case 'import': {
+        if (rest.length === 0) throw new UsageError('import needs at least one path');
+        const kind = o.kind !== undefined ? DocumentKindSchema.safeParse(o.kind) : undefined;
+        if (kind && !kind.success) throw new UsageError(`--kind must be one of ${DocumentKindSchema.options.join(', ')}`);
+        return await withStore(data, async (store, deps) => {
+          // A project export (.json) is restored as a whole.
+          if (rest.length === 1 && rest[0]!.toLowerCase().endsWith('.json')) {
+            let raw: unknown;
+            try {
+              raw = JSON.parse(await readFile(rest[0]!, 'utf8'));
+            } catch (e) {
+              throw new InvalidInput(`${rest[0]}: not readable JSON (${e instanceof Error ? e.message : String(e)})`);
+            }
+            const restored = await restoreProject(deps, raw);
+            if (json) print({ restored: { projectId: restored.project.id, name: restored.project.name, createdUsers: restored.createdUsers } });
+            else say(`Restored project ${restored.project.id} (${restored.project.name}).`);
+            return 0;
+          }
+          const projectId = await pickProject(store, o.project);
+          const collected = await collectImports(rest);
+          if (kind?.success) for (const item of collected.imported) item.document.kind = kind.data;
+          const docs = collected.imported.length > 0 ? await addDocuments(deps, projectId, collected.imported.map((i) => i.document)) : [];
+          const imported = docs.map((d, i) => ({ file: collected.imported[i]!.file, documentId: d.id, title: d.title, kind: d.kind }));
+          if (json) print({ imported, failed: collected.failed });
+          else {
+            for (const i of imported) say(`imported ${i.file} → ${i.title} (${i.kind})`);
+            for (const f of collected.failed) say(`FAILED   ${f.file}: ${f.error}`);
+            say(`${imported.length} imported, ${collected.failed.length} failed.`);
+          }
+          return collected.failed.length > 0 ? 1 : 0;
+        });
+      }
+      case 'codebook': {
+        const [sub, file] = rest;
+        if (sub === 'import') {
+          if (!file) throw new UsageError('codebook import needs a FILE');
+          return await withStore(data, async (store, deps) => {
+            const projectId = await pickProject(store, o.project);
+            let raw: unknown;
+            try {
+              raw = JSON.parse(await readFile(file, 'utf8'));
+            } catch (e) {
+              throw new InvalidInput(`${file}: not readable JSON (${e instanceof Error ? e.message : String(e)})`);
+            }
+            const result = await importCodebook(deps, projectId, raw);
+            if (json) print({ created: result.created.length, skipped: result.skipped });
+            else say(`${result.created.length} codes created, ${result.skipped} already there.`);
+            return 0;
+          });
+        }
+        if (sub === 'export') {
+          const format = o.format ?? 'json';
+          if (format !== 'json' && format !== 'markdown') throw new UsageError('--format must be json or markdown');
+          return await withStore(data, async (store) => {
+            const projectId = await pickProject(store, o.project);
+            const project = (await store.getProject(projectId))!;
+            const book = exportCodebook(await store.listCodes(projectId), { name: 'codebook', title: `Codebuch: ${project.name}`, language: project.language });
+            const text = format === 'json' ? `${JSON.stringify(book, null, 2)}\n` : codebookToMarkdown(book);
+            if (o.out) {
+              await writeFile(o.out, text);
+              say(`Wrote ${o.out}.`);
+            } else io.stdout(text);
+            return 0;
+          });
+        }
+        throw new UsageError('codebook import FILE | codebook export');
+      }
+      case 'user': {
+        if (rest[0] !== 'add') throw new UsageError('user add --login L --role R');
+        if (!o.login) throw new UsageError('user add needs --login');
+        const role = RoleSchema.safeParse(o.role);
+        if (!role.success) throw new UsageError(`--role must be one of ${RoleSchema.options.join(', ')}`);
+        const password = o['password-stdin'] ? (await io.stdin()).replace(/\r?\n$/, '') : randomPassword();
+        return await withStore(data, async (_store, deps) => {
+          const user = await createUser(deps, { login: o.login!, role: role.data, password, ...(o.name ? { displayName: o.name } : {}) });
+          if (json) print({ id: user.id, login: user.login, role: user.role, ...(o['password-stdin'] ? {} : { password }) });
+          else say(`Created user ${user.login} (${user.role})${o['password-stdin'] ? '' : ` with password: ${password}`}.`);
+          return 0;
+        });
+      }
+      case 'export': {
+        if ((o.format ?? 'json') !== 'json') throw new UsageError('export supports --format json');
+        return await withStore(data, async (store, deps) => {
+          const projectId = await pickProject(store, o.project);
+          const exported = await exportProject(deps, projectId);
+          const text = `${JSON.stringify(exported, null, 2)}\n`;
+          if (o.out) {
+            await writeFile(o.out, text);
+            say(`Wrote ${o.out}.`);
+          } else io.stdout(text);
+          return 0;
+        });
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof DomainError) {
+      io.stderr(`error: ${e.message}\n${(e.issues ?? []).map((i) => `  ${i.file ?? ''}${i.path ? i.path.join('.') : ''} ${i.message}\n`).join('')}`);
+      return 1;
+    }
+    io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** The one reader of process.env. */
+const EnvSchema = z.object({
+  SICHTBAR_ADMIN_PASSWORD: z.string().min(8, 'SICHTBAR_ADMIN_PASSWORD needs at least 8 characters').optional(),
+  SICHTBAR_HOST: z.string().default('127.0.0.1'),
+  SICHTBAR_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SICHTBAR_DATA: z.string().default('data'),
+  SICHTBAR_SECURE_COOKIES: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+});
+export type Config = z.infer<typeof EnvSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { TooLarge } from '../domain/errors.js';
+import { authRoutes, sessionMiddleware } from './auth.routes.js';
+import { codeRoutes } from './codes.routes.js';
+import type { AppEnv, AppOptions } from './context.js';
+import { documentRoutes } from './documents.routes.js';
+import { envelope, handleError } from './errors.js';
+import { memoRoutes } from './memos.routes.js';
+import { buildOpenApi } from './openapi.js';
+import { projectRoutes } from './projects.routes.js';
+import { segmentRoutes } from './segments.routes.js';
+import { LoginLimiter, SessionStore } from './sessions.js';
+import { setRoutes } from './sets.routes.js';
+import { userRoutes } from './users.routes.js';
+import { webRoutes } from './web.routes.js';
+
+const DEFAULT_MAX_JSON = 2 * 1024 * 1024;
+const MAX_RESTORE = 500 * 1024 * 1024;
+
+/** Build the whole HTTP app around a store (json-server's `createApp(db)` shape). */
+export function createApp(options: AppOptions) {
+  const sessions = new SessionStore();
+  const limiter = new LoginLimiter();
+  const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON;
+  const jsonLimit = bodyLimit({
+    maxSize: maxJson,
+    onError: () => {
+      throw new TooLarge(`the request body is larger than ${maxJson} bytes`);
+    },
+  });
+  const restoreLimit = bodyLimit({
+    maxSize: MAX_RESTORE,
+    onError: () => {
+      throw new TooLarge('the project file is too large');
+    },
+  });
+
+  const api = new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      // Uploads carry their own limit (documents import); a restore may be large; the rest is small JSON.
+      if (c.req.path.endsWith('/documents/import')) return next();
+      if (c.req.path === '/api/projects/restore') return restoreLimit(c, next);
+      return jsonLimit(c, next);
+    })
+    .use('*', sessionMiddleware(options, sessions))
+    .get('/health', (c) => c.json({ ok: true, store: options.deps.store.kind }, 200))
+    .route('/auth', authRoutes(options, sessions, limiter))
+    .route('/users', userRoutes(options, sessions))
+    .route('/projects', projectRoutes(options))
+    .route('/projects', documentRoutes(options))
+    .route('/projects', codeRoutes(options))
+    .route('/projects', segmentRoutes(options))
+    .route('/projects', memoRoutes(options))
+    .route('/projects', setRoutes(options));
+
+  const app = new Hono<AppEnv>()
+    .use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } }))
+    .route('/api', api);
+  app.get('/api/openapi.json', (c) => c.json(buildOpenApi(), 200));
+  app.all('/api/*', (c) => c.json(envelope('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  if (options.webRoot) app.route('/', webRoutes(options.webRoot));
+  app.onError(handleError);
+  app.notFound((c) => c.json(envelope('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+/** The API's type, for the typed client `hc<AppType>` in web/api.ts. */
+export type AppType = App;

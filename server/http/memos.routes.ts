@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import type { AppEnv, AppOptions } from './context.js';
+import { actorOf } from './context.js';
+import { createMemo, deleteMemo, updateMemo } from '../domain/memos.js';
+import { demand } from '../domain/permissions.js';
+import { MemoPatchSchema, NewMemoSchema } from '../schemas/memo.js';
+import { VersionQuerySchema } from './query.js';
+import { valid } from './validate.js';
+
+export function memoRoutes({ deps }: AppOptions) {
+  return new Hono<AppEnv>()
+    .get('/:projectId/memos', async (c) => c.json({ memos: await deps.store.listMemos(c.req.param('projectId')) }, 200))
+    .post('/:projectId/memos', valid('json', NewMemoSchema), async (c) => {
+      demand(c.get('user').role, 'comment');
+      return c.json(await createMemo(deps, c.req.param('projectId'), actorOf(c.get('user')), c.req.valid('json')), 201);
+    })
+    .patch('/:projectId/memos/:memoId', valid('json', MemoPatchSchema), async (c) => {
+      demand(c.get('user').role, 'comment');
+      return c.json(await updateMemo(deps, c.req.param('projectId'), actorOf(c.get('user')), c.req.param('memoId'), c.req.valid('json')), 200);
+    })
+    .delete('/:projectId/memos/:memoId', valid('query', VersionQuerySchema), async (c) => {
+      demand(c.get('user').role, 'comment');
+      await deleteMemo(deps, c.req.param('projectId'), actorOf(c.get('user')), c.req.param('memoId'), c.req.valid('query').version);
+      return c.json({ ok: true }, 200);
+    });
+}

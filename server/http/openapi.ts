@@ -1,0 +1,140 @@
+import { z, type ZodType } from 'zod';
+import { CodeSchema, CodePatchSchema, DeleteCodeSchema, MoveCodeSchema, NewCodeSchema } from '../schemas/code.js';
+import { CodebookFileSchema } from '../schemas/codebook.js';
+import { DocumentPatchSchema, DocumentSchema } from '../schemas/document.js';
+import { DocumentSetPatchSchema, DocumentSetSchema, NewDocumentSetSchema } from '../schemas/document-set.js';
+import { ProjectExportSchema } from '../schemas/export.js';
+import { MemoPatchSchema, MemoSchema, NewMemoSchema } from '../schemas/memo.js';
+import { NewProjectSchema, ProjectSchema } from '../schemas/project.js';
+import { InVivoSchema, NewSegmentSchema, SegmentPatchSchema, SegmentSchema } from '../schemas/segment.js';
+import { LoginSchema, NewUserSchema, PublicUserSchema, UserPatchSchema } from '../schemas/user.js';
+import { MergeCodesSchema, SplitCodeSchema } from './codes.routes.js';
+import { ImportResultSchema } from './documents.routes.js';
+import { SegmentQueryParamsSchema } from './segments.routes.js';
+
+interface RouteDoc {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Hono path, e.g. /api/projects/:projectId/codes */
+  path: string;
+  summary: string;
+  tag: string;
+  body?: ZodType;
+  query?: ZodType;
+  response?: ZodType;
+  multipart?: boolean;
+  public?: boolean;
+}
+
+const P = '/api/projects/:projectId';
+const ok = z.object({ ok: z.boolean() });
+const version = z.object({ version: z.string() });
+
+/** Every route of the API; a test checks this list against the app's routes so neither drifts. */
+export const ROUTES: RouteDoc[] = [
+  { method: 'get', path: '/api/health', summary: 'Health check', tag: 'system', public: true },
+  { method: 'get', path: '/api/openapi.json', summary: 'This description', tag: 'system', public: true },
+  { method: 'post', path: '/api/auth/login', summary: 'Sign in (sets an HttpOnly session cookie, returns the CSRF token)', tag: 'auth', body: LoginSchema, public: true },
+  { method: 'post', path: '/api/auth/logout', summary: 'Sign out', tag: 'auth', response: ok },
+  { method: 'get', path: '/api/auth/me', summary: 'The signed-in user and the CSRF token', tag: 'auth' },
+  { method: 'get', path: '/api/users', summary: 'List users', tag: 'users', response: z.object({ users: z.array(PublicUserSchema) }) },
+  { method: 'post', path: '/api/users', summary: 'Create a user (admin)', tag: 'users', body: NewUserSchema, response: PublicUserSchema },
+  { method: 'patch', path: '/api/users/:userId', summary: 'Change a user (admin; users their own name and password)', tag: 'users', body: UserPatchSchema, response: PublicUserSchema },
+  { method: 'delete', path: '/api/users/:userId', summary: 'Delete a user (admin)', tag: 'users', query: version, response: ok },
+  { method: 'get', path: '/api/projects', summary: 'List projects', tag: 'projects', response: z.object({ projects: z.array(ProjectSchema) }) },
+  { method: 'post', path: '/api/projects', summary: 'Create a project (admin)', tag: 'projects', body: NewProjectSchema, response: ProjectSchema },
+  { method: 'post', path: '/api/projects/restore', summary: 'Restore a project from its JSON export (admin)', tag: 'projects', body: ProjectExportSchema },
+  { method: 'get', path: P, summary: 'One project', tag: 'projects', response: ProjectSchema },
+  { method: 'delete', path: P, summary: 'Delete a project (admin)', tag: 'projects', response: ok },
+  { method: 'get', path: `${P}/export`, summary: 'The whole project as JSON (users without password hashes)', tag: 'projects', response: ProjectExportSchema },
+  { method: 'get', path: `${P}/documents`, summary: 'Documents with kind, attributes and segment counts', tag: 'documents' },
+  { method: 'post', path: `${P}/documents/import`, summary: 'Upload files (multipart field "files"); every bad file is reported', tag: 'documents', multipart: true, response: ImportResultSchema },
+  { method: 'get', path: `${P}/documents/:documentId`, summary: 'One document with text and speaker turns', tag: 'documents', response: DocumentSchema },
+  { method: 'patch', path: `${P}/documents/:documentId`, summary: 'Change title or attributes', tag: 'documents', body: DocumentPatchSchema, response: DocumentSchema },
+  { method: 'delete', path: `${P}/documents/:documentId`, summary: 'Delete a document (withSegments=true if coded)', tag: 'documents', query: version.extend({ withSegments: z.string().optional() }) },
+  { method: 'get', path: `${P}/codes`, summary: 'The code tree (flat, with parentId and order)', tag: 'codes', response: z.object({ codes: z.array(CodeSchema) }) },
+  { method: 'post', path: `${P}/codes`, summary: 'Create a code', tag: 'codes', body: NewCodeSchema, response: CodeSchema },
+  { method: 'patch', path: `${P}/codes/:codeId`, summary: 'Rename, recolour, redefine a code', tag: 'codes', body: CodePatchSchema, response: CodeSchema },
+  { method: 'post', path: `${P}/codes/:codeId/move`, summary: 'Re-parent or reorder a code', tag: 'codes', body: MoveCodeSchema, response: CodeSchema },
+  { method: 'post', path: `${P}/codes/:codeId/split`, summary: 'Move chosen segments to a new sibling code', tag: 'codes', body: SplitCodeSchema },
+  { method: 'post', path: `${P}/codes/:codeId/delete`, summary: 'Delete a code with an explicit choice for its segments and sub-codes', tag: 'codes', body: DeleteCodeSchema },
+  { method: 'post', path: `${P}/codes/merge`, summary: 'Merge one code into another', tag: 'codes', body: MergeCodesSchema },
+  { method: 'post', path: `${P}/codebook/import`, summary: 'Import a codebook file', tag: 'codes', body: CodebookFileSchema },
+  { method: 'get', path: `${P}/codebook`, summary: 'Export the codebook (format=json|markdown)', tag: 'codes', query: z.object({ format: z.enum(['json', 'markdown']).optional() }), response: CodebookFileSchema },
+  { method: 'get', path: `${P}/segments`, summary: 'Retrieve segments with text and context', tag: 'segments', query: SegmentQueryParamsSchema },
+  { method: 'post', path: `${P}/segments`, summary: 'Apply a code to a range (code points)', tag: 'segments', body: NewSegmentSchema, response: SegmentSchema },
+  { method: 'post', path: `${P}/segments/in-vivo`, summary: 'In-vivo coding', tag: 'segments', body: InVivoSchema },
+  { method: 'patch', path: `${P}/segments/:segmentId`, summary: 'Re-code, resize or annotate a segment', tag: 'segments', body: SegmentPatchSchema, response: SegmentSchema },
+  { method: 'delete', path: `${P}/segments/:segmentId`, summary: 'Remove a segment', tag: 'segments', query: version, response: ok },
+  { method: 'get', path: `${P}/memos`, summary: 'List memos', tag: 'memos', response: z.object({ memos: z.array(MemoSchema) }) },
+  { method: 'post', path: `${P}/memos`, summary: 'Write a memo', tag: 'memos', body: NewMemoSchema, response: MemoSchema },
+  { method: 'patch', path: `${P}/memos/:memoId`, summary: 'Change a memo', tag: 'memos', body: MemoPatchSchema, response: MemoSchema },
+  { method: 'delete', path: `${P}/memos/:memoId`, summary: 'Delete a memo', tag: 'memos', query: version, response: ok },
+  { method: 'get', path: `${P}/sets`, summary: 'Document sets with their current members', tag: 'sets' },
+  { method: 'get', path: `${P}/sets/:setId`, summary: 'One document set', tag: 'sets' },
+  { method: 'post', path: `${P}/sets`, summary: 'Create a document set', tag: 'sets', body: NewDocumentSetSchema, response: DocumentSetSchema },
+  { method: 'patch', path: `${P}/sets/:setId`, summary: 'Change a document set', tag: 'sets', body: DocumentSetPatchSchema, response: DocumentSetSchema },
+  { method: 'delete', path: `${P}/sets/:setId`, summary: 'Delete a document set', tag: 'sets', query: version, response: ok },
+];
+
+function jsonSchema(schema: ZodType, io: 'input' | 'output'): unknown {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+}
+
+const ERROR = {
+  description: 'Error envelope',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array' }, current: {} } } },
+      },
+    },
+  },
+};
+
+let cached: unknown;
+
+/** OpenAPI 3.1 built from the same zod schemas that validate the requests. */
+export function buildOpenApi(): unknown {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) {
+    const oaPath = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (r.query) {
+      const qs = jsonSchema(r.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(qs.properties ?? {})) params.push({ name, in: 'query', required: (qs.required ?? []).includes(name), schema: schema as { type: string } });
+    }
+    const op: Record<string, unknown> = {
+      summary: r.summary,
+      tags: [r.tag],
+      parameters: params,
+      responses: {
+        [r.method === 'post' && r.response ? '2XX' : '200']: { description: 'Success', ...(r.response ? { content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } } : {}) },
+        '400': ERROR,
+        ...(r.public ? {} : { '401': ERROR, '403': ERROR }),
+        '404': ERROR,
+        '409': ERROR,
+        '413': ERROR,
+      },
+      ...(r.public ? { security: [] } : {}),
+    };
+    if (r.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } };
+    if (r.multipart) {
+      op['requestBody'] = {
+        required: true,
+        content: { 'multipart/form-data': { schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } }, kind: { type: 'string' } } } } },
+      };
+    }
+    (paths[oaPath] ??= {})[r.method] = op;
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: { title: 'Sichtbar API', version: '0.1.0', description: 'Write requests need the session cookie and the X-CSRF-Token header from /api/auth/login or /api/auth/me.' },
+    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sichtbar_session' } } },
+    security: [{ session: [] }],
+    paths,
+  };
+  return cached;
+}

@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import type { AppEnv, AppOptions } from './context.js';
+import { Conflict } from '../domain/errors.js';
+import { demand } from '../domain/permissions.js';
+import { createUser, toPublicUser, updateUser } from '../domain/users.js';
+import { NewUserSchema, UserPatchSchema } from '../schemas/user.js';
+import type { SessionStore } from './sessions.js';
+import { valid } from './validate.js';
+import { VersionQuerySchema } from './query.js';
+
+export function userRoutes({ deps }: AppOptions, sessions: SessionStore) {
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      // Everyone may see who is who (coder names); only admins see roles of others.
+      const users = (await deps.store.listUsers()).map(toPublicUser);
+      return c.json({ users }, 200);
+    })
+    .post('/', valid('json', NewUserSchema), async (c) => {
+      demand(c.get('user').role, 'manage-users');
+      return c.json(toPublicUser(await createUser(deps, c.req.valid('json'))), 201);
+    })
+    .patch('/:userId', valid('json', UserPatchSchema), async (c) => {
+      const me = c.get('user');
+      const id = c.req.param('userId');
+      const patch = c.req.valid('json');
+      // Users may change their own display name and password; everything else is for admins.
+      if (me.id !== id || patch.role !== undefined) demand(me.role, 'manage-users');
+      const user = await updateUser(deps, id, patch);
+      if (patch.password !== undefined) sessions.deleteForUser(id);
+      return c.json(toPublicUser(user), 200);
+    })
+    .delete('/:userId', valid('query', VersionQuerySchema), async (c) => {
+      demand(c.get('user').role, 'manage-users');
+      const id = c.req.param('userId');
+      if (id === c.get('user').id) throw new Conflict('you cannot delete yourself');
+      await deps.store.deleteUser({ id, version: c.req.valid('query').version });
+      sessions.deleteForUser(id);
+      return c.json({ ok: true }, 200);
+    });
+}

@@ -56,7 +56,7 @@ export function createApp(options: AppOptions) {
     .route('/projects', setRoutes(options));
 
   const app = new Hono<AppEnv>()
-    .use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } }))
+    .use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } }))
     .route('/api', api);
   app.get('/api/openapi.json', (c) => c.json(buildOpenApi(), 200));
   app.all('/api/*', (c) => c.json(envelope('not_found', `no route ${c.req.method} ${c.req.path}`), 404));

@@ -126,12 +126,18 @@ export class SbCodeTree extends LitElement {
       tabindex="0"
       aria-level=${level}
       aria-expanded=${kids.length > 0 ? String(open) : nothing}
+      aria-label=${code.name}
+      aria-selected="false"
       data-code-id=${code.id}
+      @click=${(e: Event) => {
+        // Only the innermost tree item under the pointer reacts.
+        if ((e.target as Element).closest('[role="treeitem"]') === e.currentTarget) this.dispatchEvent(new CodeActivateEvent(code.id));
+      }}
       @keydown=${(e: KeyboardEvent) => {
         if (e.currentTarget === e.target) this.onKey(e, code);
       }}
     >
-      <div class="row" @click=${() => this.dispatchEvent(new CodeActivateEvent(code.id))}>
+      <div class="row">
         <span
           class="toggle"
           aria-hidden="true"

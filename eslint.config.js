@@ -1,0 +1,66 @@
+// Lint: typescript-eslint, lit and lit-a11y rules, and the layer rules of HOUSE_STYLE.md
+// (dependencies point one way: schemas ← domain ← storage/http/import ← main/cli; web imports only schemas and AppType).
+import js from '@eslint/js';
+import lit from 'eslint-plugin-lit';
+import litA11y from 'eslint-plugin-lit-a11y';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'web/dist/', 'data/', 'bench/out/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+  {
+    files: ['server/schemas/**/*.ts'],
+    rules: restrict([{ group: ['../domain/*', '../storage/*', '../http/*', '../import/*', '../export/*', 'hono', 'hono/*', 'lowdb', 'node:*'], message: 'schemas depend on zod only' }]),
+  },
+  {
+    files: ['server/domain/**/*.ts'],
+    rules: restrict([
+      { group: ['../storage/*', '../http/*', '../import/*', '../export/*', '../main.js', '../cli.js'], message: 'domain/ must not depend on outer layers' },
+      { group: ['hono', 'hono/*', '@hono/*', 'lowdb', 'lowdb/*', 'node:fs', 'node:fs/*', 'node:path'], message: 'domain/ is pure: no Hono, lowdb or file system' },
+    ]),
+  },
+  {
+    files: ['server/storage/**/*.ts', 'server/import/**/*.ts', 'server/export/**/*.ts'],
+    rules: restrict([{ group: ['../http/*', '../main.js', '../cli.js', 'hono', 'hono/*'], message: 'adapters and importers do not know HTTP' }]),
+  },
+  {
+    files: ['server/http/**/*.ts'],
+    rules: restrict([{ group: ['../storage/*', 'lowdb', 'lowdb/*'], message: 'HTTP talks to the Store interface, never to an adapter' }]),
+  },
+  {
+    files: ['web/**/*.ts'],
+    ...lit.configs['flat/recommended'],
+    plugins: { lit, 'lit-a11y': litA11y },
+    rules: {
+      ...lit.configs['flat/recommended'].rules,
+      ...litA11y.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../../server/*', '!../../server/schemas', '../../server/domain/*', '../../server/storage/*', '../../server/import/*'], message: 'web/ imports only server/schemas/** and the AppType' },
+            { group: ['../server/*', '!../server/http'], message: 'web/ imports only server/schemas/** and the AppType' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='natural']", message: "import natural's submodules, not its main entry (1 s load, stdout noise, reads .env)" }] },
+  },
+);

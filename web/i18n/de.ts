@@ -1,36 +1,12 @@
-/** German UI strings (the default language). */
-export const de = {
-  'app.title': 'Sichtbar',
-  'app.tagline': 'Beratungsarbeit in der Dokumentation sichtbar machen',
-  'login.heading': 'Anmelden',
-  'login.name': 'Anmeldename',
-  'login.password': 'Passwort',
-  'login.submit': 'Anmelden',
-  'login.failed': 'Anmeldung fehlgeschlagen',
-  'logout': 'Abmelden',
-  'language': 'Sprache',
-  'projects.heading': 'Projekte',
-  'projects.none': 'Noch keine Projekte.',
-  'projects.open': 'Öffnen',
-  'nav.corpus': 'Korpus',
-  'nav.codes': 'Codesystem',
-  'documents.heading': 'Dokumente',
-  'documents.title': 'Titel',
-  'documents.kind': 'Art',
-  'documents.attributes': 'Merkmale',
-  'documents.segments': 'Segmente',
-  'documents.none': 'Keine Dokumente.',
-  'kind.observation': 'Beobachtungsprotokoll',
-  'kind.interview': 'Interview',
-  'kind.documentation': 'Dokumentation',
-  'kind.other': 'Sonstiges',
-  'codes.heading': 'Codesystem',
-  'codes.none': 'Noch keine Codes.',
-  'codes.count': '{own} eigene, {total} mit Untercodes',
-  'codes.expand': 'Aufklappen',
-  'codes.collapse': 'Zuklappen',
-  'error.load': 'Laden fehlgeschlagen',
-  'loading': 'Lädt …',
-} as const;
+import * as codes from './areas/codes.js';
+import * as comparison from './areas/comparison.js';
+import * as corpus from './areas/corpus.js';
+import * as document from './areas/document.js';
+import * as memos from './areas/memos.js';
+import * as segments from './areas/segments.js';
+import * as shell from './areas/shell.js';
+
+/** German UI strings (the default language), merged from one module per area. */
+export const de = { ...shell.de, ...corpus.de, ...document.de, ...codes.de, ...segments.de, ...memos.de, ...comparison.de } as const;
 
 export type MessageKey = keyof typeof de;

@@ -1,36 +1,11 @@
+import * as codes from './areas/codes.js';
+import * as comparison from './areas/comparison.js';
+import * as corpus from './areas/corpus.js';
+import * as document from './areas/document.js';
+import * as memos from './areas/memos.js';
+import * as segments from './areas/segments.js';
+import * as shell from './areas/shell.js';
 import type { MessageKey } from './de.js';
 
-/** English UI strings. */
-export const en: Record<MessageKey, string> = {
-  'app.title': 'Sichtbar',
-  'app.tagline': 'Making consultation work visible in documentation',
-  'login.heading': 'Sign in',
-  'login.name': 'Login name',
-  'login.password': 'Password',
-  'login.submit': 'Sign in',
-  'login.failed': 'Sign-in failed',
-  'logout': 'Sign out',
-  'language': 'Language',
-  'projects.heading': 'Projects',
-  'projects.none': 'No projects yet.',
-  'projects.open': 'Open',
-  'nav.corpus': 'Corpus',
-  'nav.codes': 'Code system',
-  'documents.heading': 'Documents',
-  'documents.title': 'Title',
-  'documents.kind': 'Kind',
-  'documents.attributes': 'Attributes',
-  'documents.segments': 'Segments',
-  'documents.none': 'No documents.',
-  'kind.observation': 'Observation protocol',
-  'kind.interview': 'Interview',
-  'kind.documentation': 'Documentation record',
-  'kind.other': 'Other',
-  'codes.heading': 'Code system',
-  'codes.none': 'No codes yet.',
-  'codes.count': '{own} own, {total} with sub-codes',
-  'codes.expand': 'Expand',
-  'codes.collapse': 'Collapse',
-  'error.load': 'Loading failed',
-  'loading': 'Loading …',
-};
+/** English UI strings; the type demands every German key. */
+export const en: Record<MessageKey, string> = { ...shell.en, ...corpus.en, ...document.en, ...codes.en, ...segments.en, ...memos.en, ...comparison.en };

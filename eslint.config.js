@@ -52,7 +52,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../../server/*', '!../../server/schemas', '../../server/domain/*', '../../server/storage/*', '../../server/import/*'], message: 'web/ imports only server/schemas/** and the AppType' },
+            {
+              group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '../../server/storage/*', '../../server/import/*'],
+              message: 'web/ imports only server/schemas/**, the pure server/domain/text.js and the AppType',
+            },
             { group: ['../server/*', '!../server/http'], message: 'web/ imports only server/schemas/** and the AppType' },
           ],
         },

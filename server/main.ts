@@ -33,7 +33,9 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
     await store.close();
     throw e;
   }
-  const webRoot = await buildWeb();
+  const web = await buildWeb();
+  if (web.built) options.log('Built the web UI bundle.');
+  const webRoot = web.dir;
   const app = createApp({ deps, secureCookies: config.SICHTBAR_SECURE_COOKIES, webRoot });
   return new Promise((resolve, reject) => {
     const server = serveNode({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {

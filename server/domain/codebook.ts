@@ -12,6 +12,7 @@ import {
   type NewCode,
 } from '../schemas/code.js';
 import { CodebookFileSchema, type CodebookEntry, type CodebookFile } from '../schemas/codebook.js';
+import type { Memo, MemoTarget } from '../schemas/memo.js';
 import type { Segment } from '../schemas/segment.js';
 import { rescueMemos } from './memos.js';
 
@@ -117,6 +118,9 @@ export async function moveCode(deps: Deps, projectId: string, id: string, move: 
     if (!codes.some((c) => c.id === move.parentId)) throw new NotFound(`parent code ${move.parentId} not found`);
     if (withDescendants(codes, id).includes(move.parentId)) throw new InvalidInput('a code cannot move below itself');
   }
+  if (move.parentId !== code.parentId && childrenOf(codes, move.parentId).some((c) => c.name === code.name)) {
+    throw new Conflict(`a code named "${code.name}" exists at this level`);
+  }
   const now = deps.now();
   const changes = new Map<string, Code>();
   const moved: Code = { ...code, parentId: move.parentId, modified: now };
@@ -160,14 +164,18 @@ export async function mergeCodes(
   if (withDescendants(codes, source.id).includes(target.id)) throw new InvalidInput('a code cannot be merged into one of its own sub-codes');
   const now = deps.now();
   const sourceSegments = await deps.store.listSegments(projectId, { codeIds: [source.id] });
+  if (!target.isCodable && sourceSegments.length > 0) throw new InvalidInput(`"${target.name}" is a category folder and cannot take segments`);
   const targetSegments = await deps.store.listSegments(projectId, { codeIds: [target.id] });
   const change: ChangeSet = { codes: { put: [], delete: [{ id: source.id, version: source.version }] }, segments: { put: [], delete: [] } };
   const targetPut = new Map<string, Segment>();
+  /** Collapsed source segment id → the target segment it collapsed into (its memos follow). */
+  const collapsedInto = new Map<string, string>();
   let collapsed = 0;
   for (const s of sourceSegments) {
     const twin = targetSegments.find((t) => sameSpot(s, t));
     if (twin) {
       collapsed++;
+      collapsedInto.set(s.id, twin.id);
       if (s.memo) {
         const base = targetPut.get(twin.id) ?? twin;
         targetPut.set(twin.id, { ...base, memo: base.memo ? `${base.memo}\n\n${s.memo}` : s.memo, modified: now, version: twin.version + 1 });
@@ -179,22 +187,31 @@ export async function mergeCodes(
   }
   change.segments?.put?.push(...targetPut.values());
   const lifted = childrenOf(codes, source.id);
-  const targetChildren = childrenOf(codes, target.id);
+  // The source may itself be a child of the target; it leaves that list.
+  const targetChildren = childrenOf(codes, target.id).filter((c) => c.id !== source.id);
   lifted.forEach((c, i) => change.codes?.put?.push({ ...c, parentId: target.id, order: targetChildren.length + i, modified: now, version: c.version + 1 }));
-  for (const c of renumber(childrenOf(codes, source.parentId).filter((c) => c.id !== source.id && c.id !== target.id), now)) change.codes?.put?.push(c);
+  // Close the source's gap; the target (if a sibling) keeps its place and is put once, below.
+  const renumbered = renumber(childrenOf(codes, source.parentId).filter((c) => c.id !== source.id), now);
+  for (const c of renumbered) if (c.id !== target.id) change.codes?.put?.push(c);
   const nextTarget: Code = {
-    ...(change.codes?.put?.find((c) => c.id === target.id) ?? target),
+    ...target,
+    order: renumbered.find((c) => c.id === target.id)?.order ?? target.order,
     definition: { ...target.definition, anchors: [...target.definition.anchors, ...source.definition.anchors] },
     modified: now,
     version: target.version + 1,
   };
   change.codes?.put?.push(nextTarget);
-  // Memos on the source code now belong to the target.
-  change.memos = {
-    put: (await deps.store.listMemos(projectId))
-      .filter((m) => m.target.type === 'code' && m.target.id === source.id)
-      .map((m) => ({ ...m, target: { type: 'code' as const, id: target.id }, modified: now, version: m.version + 1 })),
+  // Memos on the source code now belong to the target; memos on a collapsed segment to its twin.
+  const retarget = (m: Memo): MemoTarget | undefined => {
+    if (m.target.type === 'code' && m.target.id === source.id) return { type: 'code', id: target.id };
+    const twinId = m.target.type === 'segment' ? collapsedInto.get(m.target.id) : undefined;
+    return twinId !== undefined ? { type: 'segment', id: twinId } : undefined;
   };
+  change.memos = { put: [] };
+  for (const m of await deps.store.listMemos(projectId)) {
+    const to = retarget(m);
+    if (to) change.memos.put?.push({ ...m, target: to, modified: now, version: m.version + 1 });
+  }
   await deps.store.commit(projectId, change);
   return { target: nextTarget, movedSegments: sourceSegments.length - collapsed, collapsedSegments: collapsed };
 }
@@ -250,6 +267,7 @@ export async function deleteCode(
     const to = codes.find((c) => c.id === (input.segments as { toCodeId: string }).toCodeId);
     if (!to) throw new NotFound(`code ${input.segments.toCodeId} not found`);
     if (doomedSet.has(to.id)) throw new InvalidInput('segments cannot move to a code that is being deleted');
+    if (!to.isCodable) throw new InvalidInput(`"${to.name}" is a category folder and cannot take segments`);
   }
   const now = deps.now();
   const segments = await deps.store.listSegments(projectId, { codeIds: doomed });
@@ -326,8 +344,9 @@ export async function importCodebook(
   let skipped = 0;
   let colourIndex = codes.length;
   const walk = (entries: CodebookEntry[], parent: string | null): void => {
-    const siblingCount = codes.filter((c) => c.parentId === parent).length + created.filter((c) => c.parentId === parent).length;
-    entries.forEach((e, i) => {
+    // New codes go after the siblings already there, in file order and without gaps (known ones keep their place).
+    let nextOrder = codes.filter((c) => c.parentId === parent).length + created.filter((c) => c.parentId === parent).length;
+    entries.forEach((e) => {
       const known = e.key !== undefined ? byKey.get(e.key) : undefined;
       let id: string;
       if (known) {
@@ -342,7 +361,7 @@ export async function importCodebook(
           name: e.name,
           colour: e.colour ?? PALETTE[colourIndex++ % PALETTE.length] ?? '#4363d8',
           isCodable: e.isCodable ?? true,
-          order: siblingCount + i,
+          order: nextOrder++,
           definition: CodeDefinitionSchema.parse({ ...EMPTY_DEFINITION, ...e.definition }),
           created: now,
           modified: now,

@@ -93,9 +93,16 @@ export async function updateSegment(deps: Deps, projectId: string, actor: Actor,
   const end = patch.end ?? segment.end;
   if (start !== segment.start || end !== segment.end) checkRange(await requireDocument(deps, projectId, segment.documentId), start, end);
   if (patch.codeId !== undefined && patch.codeId !== segment.codeId) await requireCodable(deps, projectId, patch.codeId);
+  const codeId = patch.codeId ?? segment.codeId;
+  if (start !== segment.start || end !== segment.end || codeId !== segment.codeId) {
+    // The same rule as applyCode: one coder codes one range with one code once.
+    const mine = await deps.store.listSegments(projectId, { documentIds: [segment.documentId], codeIds: [codeId], coders: [segment.coder] });
+    const twin = mine.find((s) => s.id !== id && s.start === start && s.end === end);
+    if (twin) throw new Conflict('this range is already coded with this code by the same coder', twin);
+  }
   const next: Segment = {
     ...segment,
-    codeId: patch.codeId ?? segment.codeId,
+    codeId,
     start,
     end,
     memo: patch.memo ?? segment.memo,
@@ -174,4 +181,16 @@ export async function retrieveSegments(deps: Deps, projectId: string, query: Seg
     };
   });
   return { total: sorted.length, segments: out };
+}
+
+/** Segment counts per code and per document (own codes only; the UI sums sub-codes). */
+export async function countSegments(deps: Deps, projectId: string, filter: { coder?: string[] } = {}): Promise<{ byCode: Record<string, number>; byDocument: Record<string, number>; total: number }> {
+  const segments = await deps.store.listSegments(projectId, filter.coder ? { coders: filter.coder } : {});
+  const byCode: Record<string, number> = {};
+  const byDocument: Record<string, number> = {};
+  for (const s of segments) {
+    byCode[s.codeId] = (byCode[s.codeId] ?? 0) + 1;
+    byDocument[s.documentId] = (byDocument[s.documentId] ?? 0) + 1;
+  }
+  return { byCode, byDocument, total: segments.length };
 }

@@ -5,6 +5,7 @@ import type { AppEnv, AppOptions } from './context.js';
 import { addDocuments, deleteDocument, getDocument, listDocuments, updateDocument } from '../domain/corpus.js';
 import { InvalidInput, TooLarge } from '../domain/errors.js';
 import { demand } from '../domain/permissions.js';
+import { requireProject } from '../domain/projects.js';
 import { DocumentKindSchema, DocumentPatchSchema } from '../schemas/document.js';
 import { describeError } from '../import/import-paths.js';
 import { importFile } from '../import/import-file.js';
@@ -45,6 +46,8 @@ export function documentRoutes(options: AppOptions) {
       async (c) => {
         demand(c.get('user').role, 'code');
         const projectId = c.req.param('projectId');
+        // Checked up front: when every file fails, nothing below would touch the project.
+        await requireProject(deps, projectId);
         let form: Record<string, string | File | (string | File)[]>;
         try {
           form = await c.req.parseBody({ all: true });

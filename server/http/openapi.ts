@@ -61,6 +61,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: `${P}/codebook/import`, summary: 'Import a codebook file', tag: 'codes', body: CodebookFileSchema },
   { method: 'get', path: `${P}/codebook`, summary: 'Export the codebook (format=json|markdown)', tag: 'codes', query: z.object({ format: z.enum(['json', 'markdown']).optional() }), response: CodebookFileSchema },
   { method: 'get', path: `${P}/segments`, summary: 'Retrieve segments with text and context', tag: 'segments', query: SegmentQueryParamsSchema },
+  { method: 'get', path: `${P}/segments/counts`, summary: 'Segment counts per code and per document', tag: 'segments', query: z.object({ coder: z.string().optional() }) },
   { method: 'post', path: `${P}/segments`, summary: 'Apply a code to a range (code points)', tag: 'segments', body: NewSegmentSchema, response: SegmentSchema },
   { method: 'post', path: `${P}/segments/in-vivo`, summary: 'In-vivo coding', tag: 'segments', body: InVivoSchema },
   { method: 'patch', path: `${P}/segments/:segmentId`, summary: 'Re-code, resize or annotate a segment', tag: 'segments', body: SegmentPatchSchema, response: SegmentSchema },

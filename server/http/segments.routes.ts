@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, AppOptions } from './context.js';
 import { actorOf } from './context.js';
-import { applyCode, codeInVivo, removeSegment, retrieveSegments, updateSegment } from '../domain/coding.js';
+import { applyCode, codeInVivo, countSegments, removeSegment, retrieveSegments, updateSegment } from '../domain/coding.js';
 import { demand } from '../domain/permissions.js';
 import { IdSchema } from '../schemas/common.js';
 import { InVivoSchema, NewSegmentSchema, SegmentPatchSchema } from '../schemas/segment.js';
@@ -34,6 +34,10 @@ export function segmentRoutes({ deps }: AppOptions) {
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
       });
       return c.json(result, 200);
+    })
+    .get('/:projectId/segments/counts', valid('query', z.object({ coder: manyIds })), async (c) => {
+      const { coder } = c.req.valid('query');
+      return c.json(await countSegments(deps, c.req.param('projectId'), coder ? { coder } : {}), 200);
     })
     .post('/:projectId/segments', valid('json', NewSegmentSchema), async (c) => {
       demand(c.get('user').role, 'code');

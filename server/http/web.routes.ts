@@ -23,13 +23,18 @@ export function webRoutes(root: string) {
     if (inside && rel !== '' && TYPES[ext]) {
       try {
         const body = await readFile(full);
-        return c.body(body, 200, { 'content-type': TYPES[ext] as string, 'cache-control': 'no-cache' });
+        // Bundles carry a content hash in their name (app-XXXX.js): cache them for good.
+        const hashed = /-[A-Z0-9]{8,}\.(js|css|js\.map)$/i.test(rel);
+        return c.body(body, 200, {
+          'content-type': TYPES[ext] as string,
+          'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        });
       } catch {
         if (ext !== '.html') return c.text('not found', 404);
       }
     }
     try {
-      return c.html(await readFile(join(base, 'index.html'), 'utf8'), 200);
+      return c.html(await readFile(join(base, 'index.html'), 'utf8'), 200, { 'cache-control': 'no-cache' });
     } catch {
       return c.text('The web UI is not built: run npm run build:web', 503);
     }

@@ -146,6 +146,11 @@ export async function createSet(deps: Deps, projectId: string, input: NewDocumen
 export async function updateSet(deps: Deps, projectId: string, id: string, patch: DocumentSetPatch): Promise<DocumentSet> {
   const set = (await deps.store.listSets(projectId)).find((s) => s.id === id);
   if (!set) throw new NotFound(`document set ${id} not found`);
+  if (patch.definition?.type === 'members') {
+    const known = new Set((await deps.store.listDocuments(projectId)).map((d) => d.id));
+    const unknown = patch.definition.documentIds.find((d) => !known.has(d));
+    if (unknown) throw new NotFound(`document ${unknown} not found`);
+  }
   const next: DocumentSet = {
     ...set,
     ...(patch.name !== undefined ? { name: patch.name } : {}),

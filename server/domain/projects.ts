@@ -66,14 +66,6 @@ export async function restoreProject(deps: Deps, raw: unknown, options: { asNewI
   const data = parsed.data;
   const project = options.asNewId ? { ...data.project, id: deps.newId() } : data.project;
   if (await deps.store.getProject(project.id)) throw new Conflict(`project ${project.id} ("${project.name}") exists already; restore it as a new project instead`);
-  let createdUsers = 0;
-  for (const u of data.users) {
-    if (await deps.store.getUser(u.id)) continue;
-    const login = (await deps.store.findUserByLogin(u.login)) ? `${u.login}-${u.id.slice(0, 6)}` : u.login;
-    const user: User = { ...u, login, passwordHash: DISABLED_PASSWORD, version: 1 };
-    await deps.store.putUser(user);
-    createdUsers++;
-  }
   await deps.store.createProject(project);
   try {
     await deps.store.commit(project.id, {
@@ -87,6 +79,15 @@ export async function restoreProject(deps: Deps, raw: unknown, options: { asNewI
   } catch (e) {
     await deps.store.deleteProject(project.id);
     throw e;
+  }
+  // Users only after the project is in: a failed restore leaves nothing behind.
+  let createdUsers = 0;
+  for (const u of data.users) {
+    if (await deps.store.getUser(u.id)) continue;
+    const login = (await deps.store.findUserByLogin(u.login)) ? `${u.login}-${u.id.slice(0, 6)}` : u.login;
+    const user: User = { ...u, login, passwordHash: DISABLED_PASSWORD, version: 1 };
+    await deps.store.putUser(user);
+    createdUsers++;
   }
   return { project, createdUsers };
 }

@@ -11,7 +11,7 @@ import { VersionQuerySchema } from './query.js';
 export function userRoutes({ deps }: AppOptions, sessions: SessionStore) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      // Everyone may see who is who (coder names); only admins see roles of others.
+      // Everyone signed in may see who is who and in which role (coder names, who may comment).
       const users = (await deps.store.listUsers()).map(toPublicUser);
       return c.json({ users }, 200);
     })

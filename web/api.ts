@@ -30,3 +30,38 @@ export async function errorMessage(res: Response): Promise<string> {
     return `HTTP ${res.status}`;
   }
 }
+
+export interface UploadResult {
+  imported: { file: string; documentId: string; title: string; kind: string }[];
+  failed: { file: string; error: string }[];
+}
+
+/**
+ * Upload files with progress. fetch() cannot report upload progress, so this one call uses
+ * XMLHttpRequest; its URL still comes from the typed client (`$url()`), so the route is checked.
+ */
+export function uploadWithProgress(url: URL | string, files: File[], kind: string, onProgress: (loaded: number, total: number) => void): Promise<UploadResult> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const f of files) form.append('files', f, f.name);
+    if (kind) form.append('kind', kind);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', String(url));
+    xhr.withCredentials = true;
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : files.reduce((n, f) => n + f.size, 0));
+    xhr.onerror = () => reject(new Error('network error'));
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        reject(new Error(`HTTP ${xhr.status}`));
+        return;
+      }
+      if (xhr.status === 200) resolve(body as UploadResult);
+      else reject(new Error((body as { error?: { message?: string } }).error?.message ?? `HTTP ${xhr.status}`));
+    };
+    xhr.send(form);
+  });
+}

@@ -1,0 +1,76 @@
+/** Where the user is; the URL is the single source of it (reload and back/forward work). */
+export type Route =
+  | { name: 'projects' }
+  | { name: 'corpus'; projectId: string }
+  | { name: 'coding'; projectId: string; documentId: string | null; codeId: string | null; at: { start: number; end: number } | null }
+  | { name: 'segments'; projectId: string; codeIds: string[]; includeSubcodes: boolean; setId: string | null }
+  | { name: 'memos'; projectId: string };
+
+const ID = '[A-Za-z0-9_.:%-]+';
+
+function int(v: string | null): number | null {
+  return v !== null && /^\d+$/.test(v) ? Number(v) : null;
+}
+
+/** Parse a path and query string into a Route; anything unknown is the project list. */
+export function parseRoute(pathname: string, search: string): Route {
+  const q = new URLSearchParams(search);
+  const m = new RegExp(`^/projects/(${ID})(?:/(corpus|coding|segments|memos))?(?:/(${ID}))?/?$`).exec(pathname);
+  if (!m) return { name: 'projects' };
+  const projectId = decodeURIComponent(m[1] as string);
+  switch (m[2]) {
+    case 'coding': {
+      const start = int(q.get('start'));
+      const end = int(q.get('end'));
+      return {
+        name: 'coding',
+        projectId,
+        documentId: m[3] ? decodeURIComponent(m[3]) : null,
+        codeId: q.get('code'),
+        at: start !== null && end !== null && end > start ? { start, end } : null,
+      };
+    }
+    case 'segments':
+      return {
+        name: 'segments',
+        projectId,
+        codeIds: (q.get('codes') ?? '').split(',').filter((s) => s.length > 0),
+        includeSubcodes: q.get('sub') === '1',
+        setId: q.get('set'),
+      };
+    case 'memos':
+      return { name: 'memos', projectId };
+    default:
+      return { name: 'corpus', projectId };
+  }
+}
+
+/** The URL (path + query) of a Route. */
+export function routeToUrl(route: Route): string {
+  if (route.name === 'projects') return '/';
+  const base = `/projects/${encodeURIComponent(route.projectId)}`;
+  switch (route.name) {
+    case 'corpus':
+      return `${base}/corpus`;
+    case 'memos':
+      return `${base}/memos`;
+    case 'coding': {
+      const q = new URLSearchParams();
+      if (route.codeId) q.set('code', route.codeId);
+      if (route.at) {
+        q.set('start', String(route.at.start));
+        q.set('end', String(route.at.end));
+      }
+      const qs = q.toString();
+      return `${base}/coding${route.documentId ? `/${encodeURIComponent(route.documentId)}` : ''}${qs ? `?${qs}` : ''}`;
+    }
+    case 'segments': {
+      const q = new URLSearchParams();
+      if (route.codeIds.length > 0) q.set('codes', route.codeIds.join(','));
+      if (route.includeSubcodes) q.set('sub', '1');
+      if (route.setId) q.set('set', route.setId);
+      const qs = q.toString();
+      return `${base}/segments${qs ? `?${qs}` : ''}`;
+    }
+  }
+}

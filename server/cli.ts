@@ -11,6 +11,9 @@ import { randomPassword } from './domain/password.js';
 import { createProject, exportProject, restoreProject } from './domain/projects.js';
 import type { Store } from './domain/store.js';
 import { createUser } from './domain/users.js';
+import { compareSets } from './domain/comparison.js';
+import { comparisonToCsv, comparisonToHtml, comparisonToMarkdown } from './export/comparison-report.js';
+import { ComparisonOptionsSchema, parseSideConditions, type ComparisonOptions, type ParsedSideSpec } from './schemas/comparison.js';
 import { collectImports } from './import/import-paths.js';
 import { serve } from './main.js';
 import { DocumentKindSchema } from './schemas/document.js';
@@ -27,6 +30,16 @@ Commands:
   codebook export [--format json|markdown] [--out FILE]
   user add --login L --role R [--name N] [--password-stdin]
   export --format json [--out FILE]     the whole project as JSON
+  compare [--a COND] [--b COND] [--by ATTR] [--json|--md|--html|--csv] [--out FILE]
+                                        the visibility comparison of sets A and B (default --md);
+                                        COND: kind=observation | kind=interview,documentation |
+                                        ATTR=VALUE[,VALUE…] | set=NAME, joined with ";" or repeated;
+                                        defaults A kind=observation, B kind=interview,documentation.
+                                        More: --min-documents N (rare below, 3) --present-documents N (1)
+                                        --k N (suppress breakdown cells under N documents, 3)
+                                        --evidence N (quotes per side, 2) --base coded|all
+                                        --coder ID (repeatable) --pair-by ATTR (case) --include-unused
+                                        --a-label TEXT --b-label TEXT
 
 Options:
   --data DIR        the data directory (required)
@@ -74,6 +87,58 @@ async function pickProject(store: Store, wanted: string | undefined): Promise<st
   throw new UsageError(`several projects; choose one with --project: ${projects.map((x) => `${x.id} (${x.name})`).join(', ')}`);
 }
 
+/** The compare command's options from its arguments, parsed with the same rules as the HTTP query; bad ones are usage errors. */
+function compareOptionsFromArgs(o: {
+  a?: string[] | undefined;
+  b?: string[] | undefined;
+  'a-label'?: string | undefined;
+  'b-label'?: string | undefined;
+  by?: string | undefined;
+  'min-documents'?: string | undefined;
+  'present-documents'?: string | undefined;
+  k?: string | undefined;
+  evidence?: string | undefined;
+  base?: string | undefined;
+  coder?: string[] | undefined;
+  'pair-by'?: string | undefined;
+  'include-unused'?: boolean | undefined;
+}): ComparisonOptions {
+  const side = (name: 'a' | 'b'): ParsedSideSpec | undefined => {
+    const conditions = o[name];
+    if (!conditions || conditions.length === 0) return undefined;
+    const parsed = parseSideConditions(conditions);
+    if (!parsed.ok) throw new UsageError(`--${name}: ${parsed.message}`);
+    const label = o[`${name}-label`];
+    return label !== undefined ? { ...parsed.spec, label } : parsed.spec;
+  };
+  const int = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, not "${value}"`);
+    return Number(value);
+  };
+  const a = side('a');
+  const b = side('b');
+  const raw = {
+    ...(a ? { a } : {}),
+    ...(b ? { b } : {}),
+    ...(o.by !== undefined ? { by: o.by } : {}),
+    ...(o['min-documents'] !== undefined ? { minDocuments: int('min-documents', o['min-documents']) } : {}),
+    ...(o['present-documents'] !== undefined ? { presentDocuments: int('present-documents', o['present-documents']) } : {}),
+    ...(o.k !== undefined ? { minCellDocuments: int('k', o.k) } : {}),
+    ...(o.evidence !== undefined ? { evidence: int('evidence', o.evidence) } : {}),
+    ...(o.base !== undefined ? { base: o.base } : {}),
+    ...(o.coder ? { coders: o.coder } : {}),
+    ...(o['pair-by'] !== undefined ? { pairBy: o['pair-by'] } : {}),
+    includeUnused: o['include-unused'] === true,
+  };
+  const parsed = ComparisonOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`compare: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid options'}`.trim());
+  }
+  return parsed.data;
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<number> {
   let parsed;
@@ -96,6 +161,22 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         login: { type: 'string' },
         role: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
+        a: { type: 'string', multiple: true },
+        b: { type: 'string', multiple: true },
+        'a-label': { type: 'string' },
+        'b-label': { type: 'string' },
+        by: { type: 'string' },
+        md: { type: 'boolean', default: false },
+        html: { type: 'boolean', default: false },
+        csv: { type: 'boolean', default: false },
+        'min-documents': { type: 'string' },
+        'present-documents': { type: 'string' },
+        k: { type: 'string' },
+        evidence: { type: 'string' },
+        base: { type: 'string' },
+        coder: { type: 'string', multiple: true },
+        'pair-by': { type: 'string' },
+        'include-unused': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -203,7 +284,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
           return await withStore(data, async (store) => {
             const projectId = await pickProject(store, o.project);
             const project = (await store.getProject(projectId))!;
-            const book = exportCodebook(await store.listCodes(projectId), { name: 'codebook', title: `Codebuch: ${project.name}`, language: project.language });
+            const book = exportCodebook(await store.listCodes(projectId), { name: 'codebook', title: `Codebuch: ${project.name}`, language: project.language }, project.crosswalk);
             const text = format === 'json' ? `${JSON.stringify(book, null, 2)}\n` : codebookToMarkdown(book);
             if (o.out) {
               await writeFile(o.out, text);
@@ -233,6 +314,32 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
           const projectId = await pickProject(store, o.project);
           const exported = await exportProject(deps, projectId);
           const text = `${JSON.stringify(exported, null, 2)}\n`;
+          if (o.out) {
+            await writeFile(o.out, text);
+            say(`Wrote ${o.out}.`);
+          } else io.stdout(text);
+          return 0;
+        });
+      }
+      case 'compare': {
+        if (rest.length > 0) throw new UsageError(`compare takes no positional arguments (got "${rest[0]}")`);
+        const formats = (['json', 'md', 'html', 'csv'] as const).filter((f) => o[f] === true);
+        if (formats.length > 1) throw new UsageError('choose one of --json, --md, --html, --csv');
+        const format = formats[0] ?? 'md';
+        const options = compareOptionsFromArgs(o);
+        return await withStore(data, async (store, deps) => {
+          const projectId = await pickProject(store, o.project);
+          const project = (await store.getProject(projectId))!;
+          const result = await compareSets(deps, projectId, options);
+          const meta = { project: project.name, generated: deps.now() };
+          const text =
+            format === 'json'
+              ? `${JSON.stringify(result, null, 2)}\n`
+              : format === 'md'
+                ? comparisonToMarkdown(result, meta)
+                : format === 'html'
+                  ? comparisonToHtml(result, meta)
+                  : comparisonToCsv(result);
           if (o.out) {
             await writeFile(o.out, text);
             say(`Wrote ${o.out}.`);

@@ -54,8 +54,6 @@ export async function buildWeb(root = ROOT, options: { force?: boolean } = {}): 
     minify: true,
     metafile: true,
     logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    conditions: ['production'],
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, experimentalDecorators: false } },
   });
   const script = Object.keys(result.metafile.outputs)

@@ -11,7 +11,9 @@ import {
   type MoveCode,
   type NewCode,
 } from '../schemas/code.js';
-import { CodebookFileSchema, type CodebookEntry, type CodebookFile } from '../schemas/codebook.js';
+import { CodebookFileSchema, type CodebookEntry, type CodebookFile, type CrosswalkRow } from '../schemas/codebook.js';
+import type { Crosswalk, CrosswalkEntry } from '../schemas/crosswalk.js';
+import type { Project } from '../schemas/project.js';
 import type { Memo, MemoTarget } from '../schemas/memo.js';
 import type { Segment } from '../schemas/segment.js';
 import { rescueMemos } from './memos.js';
@@ -212,6 +214,9 @@ export async function mergeCodes(
     const to = retarget(m);
     if (to) change.memos.put?.push({ ...m, target: to, modified: now, version: m.version + 1 });
   }
+  // Crosswalk rows that named the source now name the target.
+  const project = await projectWithCrosswalk(deps, projectId, (cid) => (cid === source.id ? target.id : cid));
+  if (project) change.project = project;
   await deps.store.commit(projectId, change);
   return { target: nextTarget, movedSegments: sourceSegments.length - collapsed, collapsedSegments: collapsed };
 }
@@ -313,6 +318,9 @@ export async function deleteCode(
       now,
     ),
   };
+  // Deleted codes leave the crosswalk (a row left empty on a side goes with them).
+  const project = await projectWithCrosswalk(deps, projectId, (cid) => (doomedSet.has(cid) ? null : cid));
+  if (project) change.project = project;
   await deps.store.commit(projectId, change);
   return { deletedCodes: doomed.length, deletedSegments: segments.length - moved, movedSegments: moved, liftedCodes: lifted };
 }
@@ -326,7 +334,7 @@ export async function importCodebook(
   projectId: string,
   raw: unknown,
   options: { parentId?: string | null } = {},
-): Promise<{ created: Code[]; skipped: number; book: CodebookFile }> {
+): Promise<{ created: Code[]; skipped: number; book: CodebookFile; crosswalkRows: number }> {
   const parsed = CodebookFileSchema.safeParse(raw);
   if (!parsed.success) {
     throw new InvalidInput(
@@ -372,12 +380,96 @@ export async function importCodebook(
     });
   };
   walk(book.codes, parentId);
-  if (created.length > 0) await deps.store.commit(projectId, { codes: { put: created } });
-  return { created, skipped, book };
+  // The file's crosswalk, translated from keys to ids (known and new codes), joins the project's.
+  const project = await deps.store.getProject(projectId);
+  if (!project) throw new NotFound(`project ${projectId} not found`);
+  const idOfKey = new Map(byKey);
+  for (const c of created) if (c.key !== undefined) idOfKey.set(c.key, c);
+  const crosswalk = appendCrosswalkRows(project.crosswalk, book.crosswalk, (key) => idOfKey.get(key)?.id, deps.newId);
+  const addedRows = crosswalk.length - project.crosswalk.length;
+  if (created.length > 0 || addedRows > 0) {
+    await deps.store.commit(projectId, {
+      ...(created.length > 0 ? { codes: { put: created } } : {}),
+      ...(addedRows > 0 ? { project: { ...project, crosswalk } } : {}),
+    });
+  }
+  return { created, skipped, book, crosswalkRows: addedRows };
 }
 
-/** The project's code tree as a codebook file (keys kept where codes have them). */
-export function exportCodebook(codes: readonly Code[], meta: { name: string; title: string; description?: string; language?: string }): CodebookFile {
+/** Same codes on both sides, in any order: the row is already there. */
+function sameRow(x: { a: readonly string[]; b: readonly string[] }, y: { a: readonly string[]; b: readonly string[] }): boolean {
+  const same = (p: readonly string[], q: readonly string[]): boolean => {
+    const sp = new Set(p);
+    const sq = new Set(q);
+    return sp.size === sq.size && [...sp].every((v) => sq.has(v));
+  };
+  return same(x.a, y.a) && same(x.b, y.b);
+}
+
+/**
+ * Append codebook-file crosswalk rows (keys) to a project crosswalk (ids). Rows whose codes are
+ * already linked the same way are skipped, so a re-import does not duplicate them.
+ */
+function appendCrosswalkRows(current: Crosswalk, rows: readonly CrosswalkRow[], idOf: (key: string) => string | undefined, newId: () => string): Crosswalk {
+  const out = [...current];
+  for (const row of rows) {
+    // The file schema guarantees every key names a code of the file; a known code keeps its id.
+    const a = [...new Set(row.a.map(idOf).filter((id): id is string => id !== undefined))];
+    const b = [...new Set(row.b.map(idOf).filter((id): id is string => id !== undefined))];
+    if (a.length === 0 || b.length === 0) continue;
+    if (out.some((r) => sameRow(r, { a, b }))) continue;
+    out.push({ id: newId(), label: row.label, a, b, note: row.note });
+  }
+  return out;
+}
+
+/**
+ * Rewrite the code ids of a crosswalk (after a merge or delete): `map` returns the new id, or null to
+ * drop the id; a row with an empty side is dropped. Returns undefined when nothing changed.
+ */
+export function rewriteCrosswalk(crosswalk: Crosswalk, map: (id: string) => string | null): Crosswalk | undefined {
+  let changed = false;
+  const out: CrosswalkEntry[] = [];
+  for (const row of crosswalk) {
+    const side = (ids: readonly string[]): string[] => {
+      const next = [...new Set(ids.map(map).filter((id): id is string => id !== null))];
+      if (next.length !== ids.length || next.some((id, i) => id !== ids[i])) changed = true;
+      return next;
+    };
+    const a = side(row.a);
+    const b = side(row.b);
+    if (a.length === 0 || b.length === 0) {
+      changed = true;
+      continue;
+    }
+    out.push({ ...row, a, b });
+  }
+  return changed ? out : undefined;
+}
+
+/** The project with its crosswalk rewritten, or undefined when the crosswalk does not change. */
+async function projectWithCrosswalk(deps: Deps, projectId: string, map: (id: string) => string | null): Promise<Project | undefined> {
+  const project = await deps.store.getProject(projectId);
+  if (!project) return undefined;
+  const crosswalk = rewriteCrosswalk(project.crosswalk, map);
+  return crosswalk ? { ...project, crosswalk } : undefined;
+}
+
+/**
+ * The project's code tree as a codebook file (keys kept where codes have them). The crosswalk is
+ * written with keys; a code without a key cannot be named in a file, so it leaves its row, and a row
+ * left without codes on a side is not written.
+ */
+export function exportCodebook(
+  codes: readonly Code[],
+  meta: { name: string; title: string; description?: string; language?: string },
+  crosswalk: Crosswalk = [],
+): CodebookFile {
+  const keyOf = new Map(codes.filter((c) => c.key !== undefined).map((c) => [c.id, c.key as string]));
+  const keys = (ids: readonly string[]): string[] => [...new Set(ids.map((id) => keyOf.get(id)).filter((k): k is string => k !== undefined))];
+  const rows = crosswalk
+    .map((r) => ({ label: r.label, a: keys(r.a), b: keys(r.b), note: r.note }))
+    .filter((r) => r.a.length > 0 && r.b.length > 0);
   const build = (parentId: string | null): CodebookEntry[] =>
     childrenOf(codes, parentId).map((c) => {
       const children = build(c.id);
@@ -398,7 +490,7 @@ export function exportCodebook(codes: readonly Code[], meta: { name: string; tit
     description: meta.description ?? '',
     language: meta.language ?? 'de',
     codes: build(null),
-    crosswalk: [],
+    crosswalk: rows,
   });
 }
 

@@ -162,14 +162,13 @@ export async function retrieveSegments(deps: Deps, projectId: string, query: Seg
       if (d) docs.set(d.id, d);
     }
   }
+  // Rank documents by title once (German collation), then sort segments by rank and position.
+  const collator = new Intl.Collator('de');
+  const rank = new Map([...docs.values()].sort((a, b) => collator.compare(a.title, b.title) || (a.id < b.id ? -1 : 1)).map((d, i) => [d.id, i]));
   const sorted = segments
     .filter((s) => docs.has(s.documentId))
-    .sort((a, b) => {
-      const ta = (docs.get(a.documentId) as Document).title;
-      const tb = (docs.get(b.documentId) as Document).title;
-      return ta.localeCompare(tb, 'de') || a.start - b.start || a.end - b.end;
-    });
-  const out = sorted.slice(0, q.limit).map((s): RetrievedSegment => {
+    .sort((a, b) => (rank.get(a.documentId) as number) - (rank.get(b.documentId) as number) || a.start - b.start || a.end - b.end);
+  const out = sorted.slice(q.offset, q.offset + q.limit).map((s): RetrievedSegment => {
     const doc = docs.get(s.documentId) as Document;
     const index = indexOf(doc);
     return {

@@ -5,6 +5,7 @@ import { NewProjectSchema, type NewProject, type Project } from '../schemas/proj
 import { ProjectExportSchema, type ProjectExport } from '../schemas/export.js';
 import type { User } from '../schemas/user.js';
 import { toPublicUser } from './users.js';
+import { rewriteCrosswalk } from './codebook.js';
 
 export async function createProject(deps: Deps, input: NewProject, id?: string): Promise<Project> {
   const parsed = NewProjectSchema.parse(input);
@@ -14,6 +15,7 @@ export async function createProject(deps: Deps, input: NewProject, id?: string):
     description: parsed.description ?? '',
     language: parsed.language ?? 'de',
     created: deps.now(),
+    crosswalk: [],
   };
   await deps.store.createProject(project);
   return project;
@@ -64,7 +66,10 @@ export async function restoreProject(deps: Deps, raw: unknown, options: { asNewI
     );
   }
   const data = parsed.data;
-  const project = options.asNewId ? { ...data.project, id: deps.newId() } : data.project;
+  // The crosswalk may only name codes the export brings (a hand-edited file could name others).
+  const codeIds = new Set(data.codes.map((c) => c.id));
+  const crosswalk = rewriteCrosswalk(data.project.crosswalk, (id) => (codeIds.has(id) ? id : null)) ?? data.project.crosswalk;
+  const project = { ...data.project, crosswalk, ...(options.asNewId ? { id: deps.newId() } : {}) };
   if (await deps.store.getProject(project.id)) throw new Conflict(`project ${project.id} ("${project.name}") exists already; restore it as a new project instead`);
   await deps.store.createProject(project);
   try {

@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { TooLarge } from '../domain/errors.js';
 import { authRoutes, sessionMiddleware } from './auth.routes.js';
 import { codeRoutes } from './codes.routes.js';
+import { comparisonRoutes } from './comparison.routes.js';
 import type { AppEnv, AppOptions } from './context.js';
 import { documentRoutes } from './documents.routes.js';
 import { envelope, handleError } from './errors.js';
@@ -53,7 +54,8 @@ export function createApp(options: AppOptions) {
     .route('/projects', codeRoutes(options))
     .route('/projects', segmentRoutes(options))
     .route('/projects', memoRoutes(options))
-    .route('/projects', setRoutes(options));
+    .route('/projects', setRoutes(options))
+    .route('/projects', comparisonRoutes(options));
 
   const app = new Hono<AppEnv>()
     .use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } }))

@@ -67,7 +67,7 @@ export function codeRoutes({ deps }: AppOptions) {
         name: 'codebook',
         title: `Codebuch: ${project.name}`,
         language: project.language,
-      });
+      }, project.crosswalk);
       if (c.req.valid('query').format === 'markdown') {
         return c.body(codebookToMarkdown(book), 200, { 'content-type': 'text/markdown; charset=utf-8' });
       }

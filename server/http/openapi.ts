@@ -1,6 +1,8 @@
 import { z, type ZodType } from 'zod';
 import { CodeSchema, CodePatchSchema, DeleteCodeSchema, MoveCodeSchema, NewCodeSchema } from '../schemas/code.js';
 import { CodebookFileSchema } from '../schemas/codebook.js';
+import { ComparisonResultSchema } from '../schemas/comparison.js';
+import { CrosswalkSchema, CrosswalkUpdateSchema } from '../schemas/crosswalk.js';
 import { DocumentPatchSchema, DocumentSchema } from '../schemas/document.js';
 import { DocumentSetPatchSchema, DocumentSetSchema, NewDocumentSetSchema } from '../schemas/document-set.js';
 import { ProjectExportSchema } from '../schemas/export.js';
@@ -9,11 +11,12 @@ import { NewProjectSchema, ProjectSchema } from '../schemas/project.js';
 import { InVivoSchema, NewSegmentSchema, SegmentPatchSchema, SegmentSchema } from '../schemas/segment.js';
 import { LoginSchema, NewUserSchema, PublicUserSchema, UserPatchSchema } from '../schemas/user.js';
 import { MergeCodesSchema, SplitCodeSchema } from './codes.routes.js';
+import { ComparisonQuerySchema } from './comparison.routes.js';
 import { ImportResultSchema } from './documents.routes.js';
 import { SegmentQueryParamsSchema } from './segments.routes.js';
 
 interface RouteDoc {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Hono path, e.g. /api/projects/:projectId/codes */
   path: string;
   summary: string;
@@ -75,6 +78,16 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: `${P}/sets`, summary: 'Create a document set', tag: 'sets', body: NewDocumentSetSchema, response: DocumentSetSchema },
   { method: 'patch', path: `${P}/sets/:setId`, summary: 'Change a document set', tag: 'sets', body: DocumentSetPatchSchema, response: DocumentSetSchema },
   { method: 'delete', path: `${P}/sets/:setId`, summary: 'Delete a document set', tag: 'sets', query: version, response: ok },
+  { method: 'get', path: `${P}/crosswalk`, summary: 'The crosswalk: consultation-side ↔ documentation-side codes (n:m)', tag: 'comparison', response: z.object({ rows: CrosswalkSchema }) },
+  { method: 'put', path: `${P}/crosswalk`, summary: 'Replace the crosswalk (every code id must exist)', tag: 'comparison', body: CrosswalkUpdateSchema, response: z.object({ rows: CrosswalkSchema }) },
+  {
+    method: 'get',
+    path: `${P}/comparison`,
+    summary: 'Visibility comparison of sets A and B (a=kind=observation&b=kind=interview,documentation&by=region&format=json|md|html|csv)',
+    tag: 'comparison',
+    query: ComparisonQuerySchema,
+    response: ComparisonResultSchema,
+  },
 ];
 
 function jsonSchema(schema: ZodType, io: 'input' | 'output'): unknown {

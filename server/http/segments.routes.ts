@@ -18,6 +18,7 @@ export const SegmentQueryParamsSchema = z.object({
   coder: manyIds,
   context: intParam(0, 5000),
   limit: intParam(1, 100_000),
+  offset: intParam(0, 10_000_000),
 });
 
 export function segmentRoutes({ deps }: AppOptions) {
@@ -32,6 +33,7 @@ export function segmentRoutes({ deps }: AppOptions) {
         ...(q.coder ? { coder: q.coder } : {}),
         ...(q.context !== undefined ? { context: q.context } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
+        ...(q.offset !== undefined ? { offset: q.offset } : {}),
       });
       return c.json(result, 200);
     })

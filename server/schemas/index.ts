@@ -8,4 +8,6 @@ export * from './memo.js';
 export * from './document-set.js';
 export * from './user.js';
 export * from './codebook.js';
+export * from './crosswalk.js';
+export * from './comparison.js';
 export * from './export.js';

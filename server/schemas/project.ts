@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, LongTextSchema, NameSchema, TimestampSchema } from './common.js';
+import { CrosswalkSchema } from './crosswalk.js';
 
 export const ProjectSchema = z.object({
   id: IdSchema,
@@ -8,6 +9,12 @@ export const ProjectSchema = z.object({
   /** BCP 47 language tag of the material, e.g. "de". */
   language: z.string().min(2).max(35).default('de'),
   created: TimestampSchema,
+  /**
+   * Links between codes of the consultation and the documentation trees (n:m), used by the
+   * visibility comparison; edited in the UI and filled by codebook imports. Kept here, with the
+   * project's codebook, rather than as an entity kind of its own.
+   */
+  crosswalk: CrosswalkSchema.default([]),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 

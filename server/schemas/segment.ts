@@ -60,6 +60,8 @@ export const SegmentQuerySchema = z.object({
   /** Characters of context on each side of the coded text. */
   context: z.number().int().min(0).max(5000).default(200),
   limit: z.number().int().min(1).max(100_000).default(10_000),
+  /** Skip this many (for paging through large results). */
+  offset: z.number().int().min(0).default(0),
 });
 export type SegmentQuery = z.input<typeof SegmentQuerySchema>;
 

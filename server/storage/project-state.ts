@@ -35,6 +35,8 @@ export class ProjectState {
   readonly segments = new Map<string, Segment>();
   /** documentId → segment ids, for per-document files and fast retrieval. */
   readonly segmentsByDocument = new Map<string, Set<string>>();
+  /** codeId → segment ids: retrieval by code touches only that code's segments. */
+  private readonly segmentsByCode = new Map<string, Set<string>>();
   readonly memos = new Map<string, Memo>();
   readonly sets = new Map<string, DocumentSet>();
 
@@ -51,18 +53,26 @@ export class ProjectState {
   }
 
   listSegments(filter: SegmentFilter = {}): Segment[] {
-    let ids: Iterable<string>;
-    if (filter.documentIds) {
-      const out: string[] = [];
-      for (const d of filter.documentIds) for (const id of this.segmentsByDocument.get(d) ?? []) out.push(id);
-      ids = out;
-    } else ids = this.segments.keys();
+    // Start from the narrowest index the filter allows, then check the remaining conditions.
+    let candidates: Iterable<Segment>;
+    const fromIndex = (index: Map<string, Set<string>>, keys: readonly string[]): Segment[] => {
+      const out: Segment[] = [];
+      for (const k of keys) for (const id of index.get(k) ?? []) out.push(this.segments.get(id) as Segment);
+      return out;
+    };
+    if (filter.documentIds && (!filter.codeIds || filter.documentIds.length <= filter.codeIds.length)) {
+      candidates = fromIndex(this.segmentsByDocument, filter.documentIds);
+    } else if (filter.codeIds) {
+      candidates = fromIndex(this.segmentsByCode, [...new Set(filter.codeIds)]);
+    } else {
+      candidates = this.segments.values();
+    }
+    const docs = filter.documentIds ? new Set(filter.documentIds) : undefined;
     const codes = filter.codeIds ? new Set(filter.codeIds) : undefined;
     const coders = filter.coders ? new Set(filter.coders) : undefined;
     const result: Segment[] = [];
-    for (const id of ids) {
-      const s = this.segments.get(id);
-      if (!s) continue;
+    for (const s of candidates) {
+      if (docs && !docs.has(s.documentId)) continue;
       if (codes && !codes.has(s.codeId)) continue;
       if (coders && !coders.has(s.coder)) continue;
       result.push(s);
@@ -91,11 +101,15 @@ export class ProjectState {
     let ids = this.segmentsByDocument.get(s.documentId);
     if (!ids) this.segmentsByDocument.set(s.documentId, (ids = new Set()));
     ids.add(s.id);
+    let byCode = this.segmentsByCode.get(s.codeId);
+    if (!byCode) this.segmentsByCode.set(s.codeId, (byCode = new Set()));
+    byCode.add(s.id);
   }
 
   private unindexSegment(s: Segment): void {
     this.segments.delete(s.id);
     this.segmentsByDocument.get(s.documentId)?.delete(s.id);
+    this.segmentsByCode.get(s.codeId)?.delete(s.id);
   }
 
   apply(change: ChangeSet): { touched: Touched; undo: () => void } {

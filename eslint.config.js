@@ -56,7 +56,7 @@ export default tseslint.config(
               group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '../../server/storage/*', '../../server/import/*'],
               message: 'web/ imports only server/schemas/**, the pure server/domain/text.js and the AppType',
             },
-            { group: ['../server/*', '!../server/http'], message: 'web/ imports only server/schemas/** and the AppType' },
+            { group: ['../server/*', '!../server/http', '!../server/schemas', '!../server/domain', '../server/domain/*', '!../server/domain/text.js'], message: 'web/ imports only server/schemas/**, server/domain/text.js and the AppType' },
           ],
         },
       ],

@@ -13,7 +13,7 @@ const bin = (name) => join('node_modules', '.bin', name);
 /** Run a command, streaming its output; resolves with exit code and captured text. */
 function run(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
     let out = '';
     const keep = (chunk, stream) => {
       out += chunk.toString();
@@ -50,7 +50,9 @@ const steps = [
     name: 'component tests (web-test-runner, Chromium)',
     run: async () => {
       const { code, out } = await run(bin('web-test-runner'), []);
-      const all = [...out.matchAll(/(\d+) passed, (\d+) failed/g)];
+      // eslint-disable-next-line no-control-regex
+      const plain = out.replace(/\u001b\[[0-9;]*m/g, '');
+      const all = [...plain.matchAll(/(\d+) passed, (\d+) failed/g)];
       const last = all[all.length - 1];
       if (!last) return { passed: 0, failed: 1 };
       const failed = Number(last[2]) + (code !== 0 && Number(last[2]) === 0 ? 1 : 0);

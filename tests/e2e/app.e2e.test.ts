@@ -35,23 +35,26 @@ describe('the app in a real browser against a real server', () => {
     expect(await page.getByRole('link', { name: /Demo: Relevanzmarkierungen/ }).count()).toBe(1);
   });
 
-  it('opens the project: documents with segment counts and the code tree', async () => {
+  it('opens the project: the corpus table with segment counts, then the code tree', async () => {
     await page.getByRole('link', { name: /Demo: Relevanzmarkierungen/ }).click();
+    await page.locator('sb-corpus-view table').waitFor();
+    expect(page.url()).toMatch(/\/projects\/[0-9a-f-]+\/corpus$/);
+    expect(await page.locator('sb-corpus-view tbody tr').count()).toBe(27);
+    await page.getByRole('link', { name: 'Kodieren' }).click();
     await page.getByRole('tree').waitFor();
-    expect(page.url()).toMatch(/\/projects\/[0-9a-f-]+$/);
-    const rows = page.locator('sb-document-table tbody tr');
-    expect(await rows.count()).toBeGreaterThanOrEqual(22);
-    const counts = await page.locator('sb-document-table td.num').allTextContents();
-    expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(await page.getByRole('treeitem', { name: /Relevanzmarkierungen in der Beratung/ }).count()).toBe(1);
+    expect(await page.getByRole('treeitem', { name: 'Relevanzmarkierungen in der Beratung' }).count()).toBe(1);
   });
 
-  it('keeps the view across a reload and switches to English', async () => {
+  it('keeps the view across a reload and back/forward, and switches to English', async () => {
     await page.reload();
+    await page.getByRole('tree').waitFor();
+    await page.goBack();
+    await page.locator('sb-corpus-view table').waitFor();
+    await page.goForward();
     await page.getByRole('tree').waitFor();
     await page.getByLabel('Sprache').selectOption('en');
     await page.getByRole('heading', { name: 'Code system' }).waitFor();
-    expect(await page.getByRole('columnheader', { name: 'Segments' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Segments' }).count()).toBe(1);
   });
 
   it('stored everything in the lowdb files of the data directory, with no console errors', async () => {

@@ -1,22 +1,15 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
-import type { Code } from '../../server/schemas/code.js';
 import type { Project } from '../../server/schemas/project.js';
 import type { PublicUser } from '../../server/schemas/user.js';
 import { createClient, errorMessage, setCsrfToken, type Client } from '../api.js';
 import { getLanguage, LanguageController, setLanguage, t, type Language } from '../i18n/index.js';
-import type { DocumentRow } from './sb-document-table.js';
+import { parseRoute, routeToUrl, type Route } from '../route.js';
 import type { LoginSubmitEvent } from './sb-login.js';
-import './sb-code-tree.js';
-import './sb-document-table.js';
+import type { NavigateEvent } from './sb-workbench.js';
 import './sb-login.js';
+import './sb-workbench.js';
 
-type View = { name: 'loading' } | { name: 'login' } | { name: 'projects' } | { name: 'project'; projectId: string };
-
-/** Read the view from the URL, so reload and back/forward work. */
-function viewFromPath(path: string): View {
-  const m = /^\/projects\/([A-Za-z0-9_.:-]+)/.exec(path);
-  return m ? { name: 'project', projectId: m[1] as string } : { name: 'projects' };
-}
+type View = { name: 'loading' } | { name: 'login' } | Route;
 
 /**
  * The app shell: sign in, pick a project, see its corpus and code system.
@@ -26,10 +19,6 @@ export class SbApp extends LitElement {
     view: { state: true },
     user: { state: true },
     projects: { state: true },
-    project: { state: true },
-    documents: { state: true },
-    codes: { state: true },
-    counts: { state: true },
     error: { state: true },
   };
 
@@ -77,10 +66,6 @@ export class SbApp extends LitElement {
   declare view: View;
   declare user: PublicUser | undefined;
   declare projects: Project[];
-  declare project: Project | undefined;
-  declare documents: DocumentRow[];
-  declare codes: Code[];
-  declare counts: Record<string, number>;
   declare error: string;
   private readonly api: Client = createClient();
   private readonly onPop = (): void => void this.route();
@@ -91,10 +76,6 @@ export class SbApp extends LitElement {
     this.view = { name: 'loading' };
     this.user = undefined;
     this.projects = [];
-    this.project = undefined;
-    this.documents = [];
-    this.codes = [];
-    this.counts = {};
     this.error = '';
   }
 
@@ -123,15 +104,15 @@ export class SbApp extends LitElement {
 
   private async route(): Promise<void> {
     if (!this.user) return;
-    const view = viewFromPath(location.pathname);
+    const route = parseRoute(location.pathname, location.search);
     this.error = '';
-    if (view.name === 'project') await this.loadProject(view.projectId);
-    else await this.loadProjects();
-    this.view = view;
+    if (route.name === 'projects') await this.loadProjects();
+    this.view = route;
   }
 
-  private navigate(path: string): void {
-    history.pushState(null, '', path);
+  private navigate(route: Route): void {
+    const url = routeToUrl(route);
+    if (url !== location.pathname + location.search) history.pushState(null, '', url);
     void this.route();
   }
 
@@ -142,26 +123,6 @@ export class SbApp extends LitElement {
       return;
     }
     this.projects = (await res.json()).projects;
-  }
-
-  private async loadProject(projectId: string): Promise<void> {
-    const param = { param: { projectId } };
-    const [p, d, c, s] = await Promise.all([
-      this.api.api.projects[':projectId'].$get(param),
-      this.api.api.projects[':projectId'].documents.$get(param),
-      this.api.api.projects[':projectId'].codes.$get(param),
-      this.api.api.projects[':projectId'].segments.$get({ ...param, query: { context: '0' } }),
-    ]);
-    if (p.status !== 200 || d.status !== 200 || c.status !== 200 || s.status !== 200) {
-      this.error = `${t('error.load')}: ${await errorMessage([p, d, c, s].find((r) => r.status !== 200) as Response)}`;
-      return;
-    }
-    this.project = await p.json();
-    this.documents = (await d.json()).documents as DocumentRow[];
-    this.codes = (await c.json()).codes;
-    const counts: Record<string, number> = {};
-    for (const seg of (await s.json()).segments) counts[seg.codeId] = (counts[seg.codeId] ?? 0) + 1;
-    this.counts = counts;
   }
 
   private async login(e: LoginSubmitEvent): Promise<void> {
@@ -199,34 +160,28 @@ export class SbApp extends LitElement {
                   (p) =>
                     html`<li>
                       <a
-                        href="/projects/${p.id}"
+                        href=${routeToUrl({ name: 'corpus', projectId: p.id })}
                         @click=${(e: Event) => {
                           e.preventDefault();
-                          this.navigate(`/projects/${p.id}`);
+                          this.navigate({ name: 'corpus', projectId: p.id });
                         }}
                         >${p.name}</a
                       >
                     </li>`,
                 )}
               </ul>`}`;
-      case 'project':
-        return html`<h2>${this.project?.name ?? ''}</h2>
-          <div class="columns">
-            <section aria-labelledby="codes-h">
-              <h3 id="codes-h">${t('codes.heading')}</h3>
-              <sb-code-tree .codes=${this.codes} .counts=${this.counts}></sb-code-tree>
-            </section>
-            <section aria-labelledby="docs-h">
-              <h3 id="docs-h">${t('documents.heading')}</h3>
-              <sb-document-table .documents=${this.documents}></sb-document-table>
-            </section>
-          </div>`;
+      default:
+        return html`<sb-workbench
+          .route=${this.view}
+          .user=${this.user}
+          @sb-navigate=${(e: NavigateEvent) => this.navigate(e.route)}
+        ></sb-workbench>`;
     }
   }
 
   override render(): TemplateResult {
     return html`<header>
-        <h1><a href="/" @click=${(e: Event) => (e.preventDefault(), this.navigate('/'))}>${t('app.title')}</a></h1>
+        <h1><a href="/" @click=${(e: Event) => (e.preventDefault(), this.navigate({ name: 'projects' }))}>${t('app.title')}</a></h1>
         <span>${t('app.tagline')}</span>
         <span class="spacer"></span>
         <label

@@ -5,11 +5,9 @@ import { readConfig } from './config.js';
 import { createDemoProject } from './demo.js';
 import { addDocuments } from './domain/corpus.js';
 import { codebookToMarkdown, exportCodebook, importCodebook } from './domain/codebook.js';
-import { makeDeps, type Deps } from './domain/deps.js';
-import { DomainError, InvalidInput } from './domain/errors.js';
+import { InvalidInput } from './domain/errors.js';
 import { randomPassword } from './domain/password.js';
 import { createProject, exportProject, restoreProject } from './domain/projects.js';
-import type { Store } from './domain/store.js';
 import { createUser } from './domain/users.js';
 import { compareSets } from './domain/comparison.js';
 import { comparisonToCsv, comparisonToHtml, comparisonToMarkdown } from './export/comparison-report.js';
@@ -18,9 +16,12 @@ import { collectImports } from './import/import-paths.js';
 import { serve } from './main.js';
 import { DocumentKindSchema } from './schemas/document.js';
 import { RoleSchema } from './schemas/user.js';
-import { LowdbStore } from './storage/lowdb-store.js';
+import { COMMANDS } from './cli/commands.js';
+import { defaultIO, pickProject, reportError, runCommand, UsageError, withStore, type CliIO } from './cli/common.js';
 
-const USAGE = `Usage: sichtbar <command> --data DIR [options]
+export type { CliIO };
+
+const BUILTIN_USAGE = `Usage: sichtbar <command> --data DIR [options]
 
 Commands:
   init [--demo] [--name NAME]           create a project (with --demo: the demo project)
@@ -47,45 +48,7 @@ Options:
   --json            machine-readable output on stdout, messages on stderr
 Exit codes: 0 success, 1 failure (including a partly failed import), 2 bad usage.`;
 
-/** Bad usage: exit code 2. */
-class UsageError extends Error {}
-
-export interface CliIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  stdin: () => Promise<string>;
-}
-
-const defaultIO: CliIO = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  stdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-};
-
-async function withStore<T>(dataDir: string, fn: (store: Store, deps: Deps) => Promise<T>): Promise<T> {
-  const store = await LowdbStore.open(dataDir);
-  try {
-    return await fn(store, makeDeps(store));
-  } finally {
-    await store.close();
-  }
-}
-
-async function pickProject(store: Store, wanted: string | undefined): Promise<string> {
-  const projects = await store.listProjects();
-  if (wanted) {
-    const p = projects.find((x) => x.id === wanted) ?? projects.find((x) => x.name === wanted);
-    if (!p) throw new UsageError(`no project "${wanted}"; projects: ${projects.map((x) => `${x.id} (${x.name})`).join(', ') || 'none'}`);
-    return p.id;
-  }
-  if (projects.length === 1) return projects[0]!.id;
-  if (projects.length === 0) throw new UsageError('the data directory has no project yet; run "sichtbar init --data DIR" first');
-  throw new UsageError(`several projects; choose one with --project: ${projects.map((x) => `${x.id} (${x.name})`).join(', ')}`);
-}
+const USAGE = COMMANDS.length > 0 ? `${BUILTIN_USAGE}\n\nMore commands:\n${COMMANDS.map((c) => c.usage).join('\n')}` : BUILTIN_USAGE;
 
 /** The compare command's options from its arguments, parsed with the same rules as the HTTP query; bad ones are usage errors. */
 function compareOptionsFromArgs(o: {
@@ -141,6 +104,8 @@ function compareOptionsFromArgs(o: {
 
 /** Runs the CLI; returns the exit code. */
 export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  const registered = COMMANDS.find((c) => c.name === argv[0]);
+  if (registered) return runCommand(registered, argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -351,15 +316,6 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`${e.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof DomainError) {
-      io.stderr(`error: ${e.message}\n${(e.issues ?? []).map((i) => `  ${i.file ?? ''}${i.path ? i.path.join('.') : ''} ${i.message}\n`).join('')}`);
-      return 1;
-    }
-    io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    return reportError(e, io, USAGE);
   }
 }

@@ -1,0 +1,7 @@
+import type { CliCommand } from './common.js';
+
+/**
+ * Commands with their own options, one module each (server/cli/<name>.ts); add one line per command.
+ * `sichtbar <name> …` is dispatched here before the built-in commands.
+ */
+export const COMMANDS: CliCommand[] = [];

@@ -1,7 +1,7 @@
 /**
  * Statistics for comparing two groups of documents: Rayson & Garside's log-likelihood, G², Pearson's
  * chi-square, Fisher's exact test, the conditional maximum-likelihood odds ratio and the log ratio.
- * Pure functions, no dependencies; checked against ../shared/vectors/corpus_frequency_comparison.json
+ * Pure functions, no dependencies; checked against tests/fixtures/vectors/corpus_frequency_comparison.json (a copy of the published vectors)
  * (tests/server/comparison/statistics.test.ts).
  *
  * These are descriptive aids for qualitative work: a code is not "significant" because a p-value is

@@ -22,7 +22,7 @@ import {
   type Table,
 } from '../../../server/domain/statistics.js';
 
-const VECTORS = fileURLToPath(new URL('../../../../shared/vectors/corpus_frequency_comparison.json', import.meta.url));
+const VECTORS = fileURLToPath(new URL('../../fixtures/vectors/corpus_frequency_comparison.json', import.meta.url));
 const raw = readFileSync(VECTORS, 'utf8');
 
 interface Case {
@@ -129,7 +129,7 @@ function compute(c: Case, key: string): number | string | number[][] | null | un
   }
 }
 
-describe('statistics against ../shared/vectors/corpus_frequency_comparison.json', () => {
+describe('statistics against the published vectors (tests/fixtures/vectors/corpus_frequency_comparison.json)', () => {
   it('the file has the cases this test knows', () => {
     expect(file.cases.length).toBeGreaterThanOrEqual(9);
   });

@@ -1,10 +1,26 @@
+import { SECTIONS, type Section } from '../server/schemas/comparison.js';
+
+/**
+ * The comparison's query as the URL carries it: the side conditions (`a`, `b`, in the syntax of
+ * `parseSideConditions`; null = the server's default), the breakdown attribute, the minimum number
+ * of documents, and which sections the table shows (a view filter, not part of the computation).
+ */
+export interface ComparisonRouteQuery {
+  a: string | null;
+  b: string | null;
+  by: string | null;
+  minDocuments: number | null;
+  sections: Section[];
+}
+
 /** Where the user is; the URL is the single source of it (reload and back/forward work). */
 export type Route =
   | { name: 'projects' }
   | { name: 'corpus'; projectId: string }
   | { name: 'coding'; projectId: string; documentId: string | null; codeId: string | null; at: { start: number; end: number } | null }
   | { name: 'segments'; projectId: string; codeIds: string[]; includeSubcodes: boolean; setId: string | null }
-  | { name: 'memos'; projectId: string };
+  | { name: 'memos'; projectId: string }
+  | ({ name: 'comparison'; projectId: string } & ComparisonRouteQuery);
 
 const ID = '[A-Za-z0-9_.:%-]+';
 
@@ -15,7 +31,7 @@ function int(v: string | null): number | null {
 /** Parse a path and query string into a Route; anything unknown is the project list. */
 export function parseRoute(pathname: string, search: string): Route {
   const q = new URLSearchParams(search);
-  const m = new RegExp(`^/projects/(${ID})(?:/(corpus|coding|segments|memos))?(?:/(${ID}))?/?$`).exec(pathname);
+  const m = new RegExp(`^/projects/(${ID})(?:/(corpus|coding|segments|memos|comparison))?(?:/(${ID}))?/?$`).exec(pathname);
   if (!m) return { name: 'projects' };
   const projectId = decodeURIComponent(m[1] as string);
   switch (m[2]) {
@@ -40,6 +56,20 @@ export function parseRoute(pathname: string, search: string): Route {
       };
     case 'memos':
       return { name: 'memos', projectId };
+    case 'comparison': {
+      // `show` lists the shown sections; absent = all of them, empty = none.
+      const show = q.get('show');
+      const min = int(q.get('min'));
+      return {
+        name: 'comparison',
+        projectId,
+        a: q.get('a'),
+        b: q.get('b'),
+        by: q.get('by') || null,
+        minDocuments: min !== null && min >= 1 ? min : null,
+        sections: show === null ? [...SECTIONS] : SECTIONS.filter((s) => show.split(',').includes(s)),
+      };
+    }
     default:
       return { name: 'corpus', projectId };
   }
@@ -71,6 +101,16 @@ export function routeToUrl(route: Route): string {
       if (route.setId) q.set('set', route.setId);
       const qs = q.toString();
       return `${base}/segments${qs ? `?${qs}` : ''}`;
+    }
+    case 'comparison': {
+      const q = new URLSearchParams();
+      if (route.a !== null) q.set('a', route.a);
+      if (route.b !== null) q.set('b', route.b);
+      if (route.by) q.set('by', route.by);
+      if (route.minDocuments !== null) q.set('min', String(route.minDocuments));
+      if (SECTIONS.some((s) => !route.sections.includes(s))) q.set('show', SECTIONS.filter((s) => route.sections.includes(s)).join(','));
+      const qs = q.toString();
+      return `${base}/comparison${qs ? `?${qs}` : ''}`;
     }
   }
 }

@@ -1,5 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Code, CodeDefinition } from '../../server/schemas/code.js';
+import { SECTIONS, parseSideConditions, type ComparisonResult } from '../../server/schemas/comparison.js';
+import type { CrosswalkEntry } from '../../server/schemas/crosswalk.js';
 import type { Document } from '../../server/schemas/document.js';
 import type { DocumentFilter } from '../../server/schemas/document-set.js';
 import type { Memo, MemoTarget } from '../../server/schemas/memo.js';
@@ -13,8 +15,10 @@ import { routeToUrl, type Route } from '../route.js';
 import type { CodeDefinitionSaveEvent } from './sb-code-definition.js';
 import type { CodeDeleteEvent } from './sb-code-delete-dialog.js';
 import type { CodeMergeEvent } from './sb-code-merge-dialog.js';
+import { DEFAULT_COMPARISON_QUERY, type ComparisonDrillEvent, type ComparisonQuery, type ComparisonQueryEvent, type ComparisonReportUrls } from './sb-comparison-view.js';
 import type { CodeActivateEvent, CodeCreateEvent, CodeFilterEvent, CodeMoveEvent, CodeRenameEvent, CodeSelectEvent } from './sb-code-tree.js';
-import type { DocumentListEntry, DocumentSetWithMembers } from './sb-corpus-model.js';
+import { matchesFilter, type DocumentListEntry, type DocumentSetWithMembers } from './sb-corpus-model.js';
+import type { CrosswalkSaveEvent } from './sb-crosswalk-editor.js';
 import type { DocumentOpenEvent, SetCreateEvent } from './sb-corpus-view.js';
 import type { ApplyCodeEvent, InVivoEvent, SegmentRemoveEvent, SegmentUpdateEvent, SelectionChangeEvent, TextRange } from './sb-document-view.js';
 import type { MemoDeleteEvent } from './sb-memo-list.js';
@@ -23,7 +27,9 @@ import type { SegmentOpenEvent, SegmentQueryEvent } from './sb-segment-list.js';
 import type { UploadFn } from './sb-upload.js';
 import './sb-code-definition.js';
 import './sb-code-tree.js';
+import './sb-comparison-view.js';
 import './sb-corpus-view.js';
+import './sb-crosswalk-editor.js';
 import './sb-document-view.js';
 import './sb-memo-list.js';
 import './sb-segment-list.js';
@@ -37,6 +43,7 @@ export class NavigateEvent extends Event {
 }
 
 type ProjectRoute = Exclude<Route, { name: 'projects' }>;
+type ComparisonRoute = Extract<Route, { name: 'comparison' }>;
 
 interface Status {
   kind: 'error' | 'conflict' | 'info';
@@ -99,6 +106,12 @@ export class SbWorkbench extends LitElement {
     memoSaving: { state: true },
     memoError: { state: true },
     loadError: { state: true },
+    comparison: { state: true },
+    comparisonLoading: { state: true },
+    comparisonError: { state: true },
+    crosswalk: { state: true },
+    crosswalkSaving: { state: true },
+    crosswalkError: { state: true },
   };
 
   static override styles = css`
@@ -203,9 +216,20 @@ export class SbWorkbench extends LitElement {
   declare memoSaving: boolean;
   declare memoError: string;
   declare loadError: string;
+  declare comparison: ComparisonResult | null;
+  declare comparisonLoading: boolean;
+  declare comparisonError: string;
+  declare crosswalk: CrosswalkEntry[];
+  declare crosswalkSaving: boolean;
+  declare crosswalkError: string;
   /** The text selection in the document view, for codes activated in the tree. */
   private selection: TextRange | null = null;
   private loadedProject = '';
+  /** The comparison last shown (the tab returns to it), and the query its result answers. */
+  private lastComparison: ComparisonRoute | null = null;
+  private comparisonKey = '';
+  private comparisonRequest = 0;
+  private crosswalkLoaded = false;
 
   constructor() {
     super();
@@ -232,6 +256,12 @@ export class SbWorkbench extends LitElement {
     this.memoSaving = false;
     this.memoError = '';
     this.loadError = '';
+    this.comparison = null;
+    this.comparisonLoading = false;
+    this.comparisonError = '';
+    this.crosswalk = [];
+    this.crosswalkSaving = false;
+    this.crosswalkError = '';
   }
 
   private get pid(): string {
@@ -255,6 +285,10 @@ export class SbWorkbench extends LitElement {
     try {
       if (this.loadedProject !== this.pid) {
         this.loadedProject = this.pid;
+        this.comparison = null;
+        this.comparisonKey = '';
+        this.lastComparison = null;
+        this.crosswalkLoaded = false;
         await this.loadProject();
       }
       const r = this.route;
@@ -264,6 +298,15 @@ export class SbWorkbench extends LitElement {
         if (r.codeId !== null) this.selectedCodeId = r.codeId;
       }
       if (r.name === 'segments' && (previous?.name !== 'segments' || routeToUrl(previous) !== routeToUrl(r))) await this.retrieve();
+      if (r.name === 'comparison') {
+        this.lastComparison = r;
+        // Coding elsewhere may have changed the counts: coming back to the tab computes afresh.
+        const fresh = previous?.name !== 'comparison' || previous.projectId !== r.projectId;
+        await Promise.all([
+          this.crosswalkLoaded ? Promise.resolve() : this.loadCrosswalk(),
+          fresh || comparisonKeyOf(this.comparisonQuery(r)) !== this.comparisonKey ? this.loadComparison() : Promise.resolve(),
+        ]);
+      }
       this.loadError = '';
     } catch (e) {
       this.loadError = `${t('error.load')}: ${e instanceof Error ? e.message : String(e)}`;
@@ -588,6 +631,162 @@ export class SbWorkbench extends LitElement {
     }
   }
 
+  // ---- comparison ----
+
+  /** The route's query with the defaults filled in. */
+  private comparisonQuery(r: ComparisonRoute): ComparisonQuery {
+    return {
+      a: r.a ?? DEFAULT_COMPARISON_QUERY.a,
+      b: r.b ?? DEFAULT_COMPARISON_QUERY.b,
+      by: r.by,
+      minDocuments: r.minDocuments ?? DEFAULT_COMPARISON_QUERY.minDocuments,
+      sections: r.sections,
+    };
+  }
+
+  /** The route of a query: defaults are left out of the URL. */
+  private comparisonRoute(q: ComparisonQuery): ComparisonRoute {
+    return {
+      name: 'comparison',
+      projectId: this.pid,
+      a: q.a === DEFAULT_COMPARISON_QUERY.a ? null : q.a,
+      b: q.b === DEFAULT_COMPARISON_QUERY.b ? null : q.b,
+      by: q.by,
+      minDocuments: q.minDocuments === DEFAULT_COMPARISON_QUERY.minDocuments ? null : q.minDocuments,
+      sections: q.sections,
+    };
+  }
+
+  /** The GET /comparison query of a comparison query (the API's parameter names). */
+  private comparisonParams(q: ComparisonQuery) {
+    // The default sides are left out, so that the server labels them ("Beratung (Beobachtungsprotokolle)").
+    return {
+      ...(q.a !== DEFAULT_COMPARISON_QUERY.a ? { a: q.a } : {}),
+      ...(q.b !== DEFAULT_COMPARISON_QUERY.b ? { b: q.b } : {}),
+      ...(q.by ? { by: q.by } : {}),
+      minDocuments: String(q.minDocuments),
+    };
+  }
+
+  private async loadComparison(): Promise<void> {
+    const r = this.route;
+    if (r.name !== 'comparison') return;
+    const q = this.comparisonQuery(r);
+    const request = ++this.comparisonRequest;
+    this.comparisonLoading = true;
+    this.comparisonError = '';
+    try {
+      const result = await ok<ComparisonResult>(this.api.api.projects[':projectId'].comparison.$get({ ...this.param, query: this.comparisonParams(q) }));
+      if (request !== this.comparisonRequest) return;
+      this.comparison = result;
+      this.comparisonKey = comparisonKeyOf(q);
+    } catch (e) {
+      if (request !== this.comparisonRequest) return;
+      this.comparison = null;
+      this.comparisonKey = '';
+      const message = e instanceof Error ? e.message : String(e);
+      const status = e instanceof ApiFailure ? e.status : 0;
+      // 400: the conditions cannot be compared (shared documents, no coded ones, bad syntax); 404: an unknown set.
+      this.comparisonError =
+        status === 400 ? t('comparison.error.invalid', { message }) : status === 404 ? t('comparison.error.notFound', { message }) : t('comparison.error.load', { message });
+    } finally {
+      if (request === this.comparisonRequest) this.comparisonLoading = false;
+    }
+  }
+
+  private reportUrls(q: ComparisonQuery): ComparisonReportUrls {
+    const c = this.api.api.projects[':projectId'].comparison;
+    const url = (format: 'md' | 'html' | 'csv'): string => c.$url({ ...this.param, query: { ...this.comparisonParams(q), format } }).toString();
+    return { md: url('md'), html: url('html'), csv: url('csv') };
+  }
+
+  private onComparisonQuery(e: ComparisonQueryEvent): void {
+    const r = this.route as ComparisonRoute;
+    const next = this.comparisonRoute(e.query);
+    // The same URL again is a Retry: compute afresh. Otherwise the route change decides.
+    if (routeToUrl(next) === routeToUrl(r)) void this.loadComparison();
+    else this.navigate(next);
+  }
+
+  /**
+   * The document set that holds exactly the documents of a side (and breakdown group) as far as
+   * segments are concerned (documents without segments do not matter for retrieval), or null.
+   */
+  private setForSide(conditions: string, group: { attribute: string; value: string } | null): DocumentSetWithMembers | null {
+    const parsed = parseSideConditions([conditions]);
+    if (!parsed.ok) return null;
+    const spec = parsed.spec;
+    let docs = this.documents.filter((d) => d.segmentCount > 0 && matchesFilter(d, { ...(spec.kinds ? { kinds: spec.kinds } : {}), attributes: spec.attributes }));
+    for (const name of spec.sets) {
+      const set = this.sets.find((s) => s.id === name) ?? this.sets.find((s) => s.name === name);
+      if (!set) return null;
+      const members = new Set(set.documentIds);
+      docs = docs.filter((d) => members.has(d.id));
+    }
+    if (group) {
+      docs = docs.filter((d) => {
+        const v = Object.hasOwn(d.attributes, group.attribute) ? d.attributes[group.attribute] : undefined;
+        return (v === undefined ? '' : String(v.value)) === group.value;
+      });
+    }
+    const wanted = new Set(docs.map((d) => d.id));
+    const coded = new Set(this.documents.filter((d) => d.segmentCount > 0).map((d) => d.id));
+    return (
+      this.sets.find((s) => {
+        const members = s.documentIds.filter((id) => coded.has(id));
+        return members.length === wanted.size && members.every((id) => wanted.has(id));
+      }) ?? null
+    );
+  }
+
+  private onDrill(e: ComparisonDrillEvent): void {
+    const r = this.route as ComparisonRoute;
+    const q = this.comparisonQuery(r);
+    const conditions = e.side === 'a' ? q.a : q.b;
+    const set = this.setForSide(conditions, e.group);
+    const side = e.side.toUpperCase();
+    const definition = e.group ? `${conditions};${e.group.attribute}=${e.group.value}` : conditions;
+    this.navigate({ name: 'segments', projectId: this.pid, codeIds: e.codeIds, includeSubcodes: e.includeSubcodes, setId: set?.id ?? null });
+    this.status = { kind: 'info', message: set ? t('comparison.drill.set', { side, set: set.name }) : t('comparison.drill.noSet', { side, definition }) };
+  }
+
+  private async loadCrosswalk(): Promise<void> {
+    const res = await ok<{ rows: CrosswalkEntry[] }>(this.api.api.projects[':projectId'].crosswalk.$get(this.param));
+    this.crosswalk = res.rows;
+    this.crosswalkLoaded = true;
+  }
+
+  private async saveCrosswalk(e: CrosswalkSaveEvent): Promise<void> {
+    this.crosswalkSaving = true;
+    this.crosswalkError = '';
+    try {
+      await this.perform(
+        'comparison.crosswalk.action',
+        async () => {
+          try {
+            const res = await ok<{ rows: CrosswalkEntry[] }>(this.api.api.projects[':projectId'].crosswalk.$put({ ...this.param, json: { rows: e.crosswalk } }));
+            this.crosswalk = res.rows;
+          } catch (err) {
+            // 400: the rows name codes that are gone: explain it at the editor (a retry would fail the same way).
+            if (err instanceof ApiFailure && err.status === 400) {
+              this.crosswalkError = t('comparison.crosswalk.invalid', { message: err.message });
+              await this.reloadCodes().catch(() => undefined);
+              return;
+            }
+            throw err;
+          }
+          if (this.route.name === 'comparison') await this.loadComparison();
+        },
+        async () => {
+          await Promise.all([this.loadCrosswalk(), this.reloadCodes()]);
+          if (this.route.name === 'comparison') await this.loadComparison();
+        },
+      );
+    } finally {
+      this.crosswalkSaving = false;
+    }
+  }
+
   // ---- rendering ----
 
   private renderNav(): TemplateResult {
@@ -596,6 +795,11 @@ export class SbWorkbench extends LitElement {
       { name: 'coding', label: 'nav.coding', route: { name: 'coding', projectId: this.pid, documentId: this.doc?.id ?? null, codeId: null, at: null } },
       { name: 'segments', label: 'nav.segments', route: { name: 'segments', projectId: this.pid, codeIds: this.selectedCodeId ? [this.selectedCodeId] : [], includeSubcodes: false, setId: null } },
       { name: 'memos', label: 'nav.memos', route: { name: 'memos', projectId: this.pid } },
+      {
+        name: 'comparison',
+        label: 'nav.comparison',
+        route: this.lastComparison ?? { name: 'comparison', projectId: this.pid, a: null, b: null, by: null, minDocuments: null, sections: [...SECTIONS] },
+      },
     ];
     return html`<nav aria-label=${t('nav.label')}>
       <ul>
@@ -737,8 +941,49 @@ export class SbWorkbench extends LitElement {
     ></sb-segment-list>`;
   }
 
+  private renderComparison(): TemplateResult {
+    const q = this.comparisonQuery(this.route as ComparisonRoute);
+    const attributes = [...new Set(this.documents.flatMap((d) => Object.keys(d.attributes)))].sort((x, y) => x.localeCompare(y, 'de'));
+    return html`<sb-comparison-view
+        .result=${this.comparison}
+        .codes=${this.codes}
+        ?loading=${this.comparisonLoading}
+        .error=${this.comparisonError}
+        .query=${q}
+        .setNames=${this.sets.map((s) => s.name)}
+        .attributeNames=${attributes}
+        .reportUrls=${this.reportUrls(q)}
+        @sb-comparison-query=${(e: ComparisonQueryEvent) => this.onComparisonQuery(e)}
+        @sb-comparison-drill=${(e: ComparisonDrillEvent) => this.onDrill(e)}
+      ></sb-comparison-view>
+      <section aria-labelledby="crosswalk-heading">
+        <h3 id="crosswalk-heading">${t('comparison.crosswalk.heading')}</h3>
+        <sb-crosswalk-editor
+          .crosswalk=${this.crosswalk}
+          .codes=${this.codes}
+          ?editable=${this.mayCode}
+          ?saving=${this.crosswalkSaving}
+          .error=${this.crosswalkError}
+          @sb-crosswalk-save=${(e: CrosswalkSaveEvent) => void this.saveCrosswalk(e)}
+        ></sb-crosswalk-editor>
+      </section>`;
+  }
+
   override render(): TemplateResult {
-    if (this.loadError) return html`<p role="alert">${this.loadError}</p>`;
+    if (this.loadError) {
+      return html`<p role="alert">
+        ${this.loadError}
+        <button
+          @click=${() => {
+            this.loadError = '';
+            this.loadedProject = '';
+            void this.onRoute(undefined);
+          }}
+        >
+          ${t('error.retry')}
+        </button>
+      </p>`;
+    }
     if (!this.project) return html`<p>${t('loading')}</p>`;
     let body: TemplateResult;
     switch (this.route.name) {
@@ -754,11 +999,19 @@ export class SbWorkbench extends LitElement {
       case 'memos':
         body = this.renderMemos({ type: 'project' }, 'memos.projectHeading');
         break;
+      case 'comparison':
+        body = this.renderComparison();
+        break;
     }
     return html`<h2>${this.project.name}</h2>
       ${this.renderNav()} ${this.renderStatus()}
       <div aria-busy=${this.busy ? 'true' : 'false'}>${body}</div>`;
   }
+}
+
+/** What a comparison result depends on (the shown sections do not count). */
+function comparisonKeyOf(q: ComparisonQuery): string {
+  return JSON.stringify([q.a, q.b, q.by, q.minDocuments]);
 }
 
 customElements.define('sb-workbench', SbWorkbench);

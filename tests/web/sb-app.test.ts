@@ -1,0 +1,140 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { Project } from '../../server/schemas/project.js';
+import type { PublicUser } from '../../server/schemas/user.js';
+import '../../web/components/sb-app.js';
+import type { SbApp } from '../../web/components/sb-app.js';
+
+// ---- a fake API behind window.fetch ----
+
+interface Call {
+  method: string;
+  path: string;
+  headers: Headers;
+  body: unknown;
+}
+type Reply = { status: number; body: unknown };
+
+class FakeApi {
+  readonly calls: Call[] = [];
+  private readonly handlers = new Map<string, (call: Call) => Reply>();
+  private original: typeof window.fetch | undefined;
+
+  on(method: string, path: string, handler: ((call: Call) => Reply) | unknown): this {
+    this.handlers.set(`${method} ${path}`, typeof handler === 'function' ? (handler as (call: Call) => Reply) : () => ({ status: 200, body: handler }));
+    return this;
+  }
+
+  install(): void {
+    this.original = window.fetch;
+    window.fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
+      const url = new URL(input instanceof Request ? input.url : String(input), location.origin);
+      const method = (init.method ?? 'GET').toUpperCase();
+      const call = { method, path: url.pathname, headers: new Headers(init.headers), body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined };
+      this.calls.push(call);
+      const handler = this.handlers.get(`${method} ${url.pathname}`);
+      const reply = handler ? handler(call) : { status: 404, body: { error: { code: 'not_found', message: `no route ${method} ${url.pathname}` } } };
+      return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } });
+    };
+  }
+
+  restore(): void {
+    if (this.original) window.fetch = this.original;
+  }
+}
+
+const T = '2024-01-01T00:00:00.000Z';
+const admin: PublicUser = { id: 'u1', login: 'admin', displayName: 'Administration', role: 'admin', created: T, version: 1 };
+const project: Project = { id: 'p1', name: 'Demo: Relevanzmarkierungen', description: '', language: 'de', created: T, crosswalk: [] };
+const unauthorized = { status: 401, body: { error: { code: 'unauthorized', message: 'not signed in' } } };
+
+function api(): FakeApi {
+  let signedIn = false;
+  return new FakeApi()
+    .on('GET', '/api/auth/me', () => (signedIn ? { status: 200, body: { user: admin, csrfToken: 'tok-1' } } : unauthorized))
+    .on('POST', '/api/auth/login', (c: Call) => {
+      const { password } = c.body as { login: string; password: string };
+      if (password !== 'richtig-richtig') return { status: 401, body: { error: { code: 'unauthorized', message: 'wrong login name or password' } } };
+      signedIn = true;
+      return { status: 200, body: { user: admin, csrfToken: 'tok-1' } };
+    })
+    .on('GET', '/api/projects', () => (signedIn ? { status: 200, body: { projects: [project] } } : unauthorized))
+    .on('GET', '/api/projects/p1', project)
+    .on('GET', '/api/projects/p1/documents', { documents: [] })
+    .on('GET', '/api/projects/p1/sets', { sets: [] })
+    .on('GET', '/api/projects/p1/codes', { codes: [] })
+    .on('GET', '/api/projects/p1/segments/counts', { byCode: {} })
+    .on('GET', '/api/users', { users: [admin] })
+    .on('GET', '/api/projects/p1/memos', { memos: [] })
+    .on('GET', '/api/projects/p1/crosswalk', { rows: [] })
+    .on('GET', '/api/projects/p1/comparison', () => ({ status: 400, body: { error: { code: 'invalid_input', message: 'set A has no coded documents to compare' } } }));
+}
+
+let fake: FakeApi;
+let originalUrl = '';
+
+const root = (el: SbApp) => el.shadowRoot!;
+const workbench = (el: SbApp) => root(el).querySelector('sb-workbench');
+
+async function signIn(el: SbApp, password: string): Promise<void> {
+  await waitUntil(() => root(el).querySelector('sb-login'), 'no sign-in form');
+  const login = root(el).querySelector('sb-login')!;
+  await login.updateComplete;
+  login.shadowRoot!.querySelector<HTMLInputElement>('input[name="login"]')!.value = 'admin';
+  login.shadowRoot!.querySelector<HTMLInputElement>('input[name="password"]')!.value = password;
+  login.shadowRoot!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+}
+
+describe('sb-app', () => {
+  beforeEach(() => {
+    originalUrl = location.pathname + location.search;
+    history.replaceState(null, '', '/');
+    fake = api();
+    fake.install();
+  });
+  afterEach(() => {
+    fake.restore();
+    history.replaceState(null, '', originalUrl);
+  });
+
+  it('shows the sign-in form when /api/auth/me answers 401, and the failure of a wrong password', async () => {
+    const el = await fixture<SbApp>(html`<sb-app></sb-app>`);
+    await signIn(el, 'falsch-falsch');
+    const login = root(el).querySelector('sb-login')!;
+    await waitUntil(() => login.shadowRoot!.querySelector('[role="alert"]'), 'no failure shown');
+    expect(login.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('wrong login name or password');
+    await expect(el).to.be.accessible();
+  });
+
+  it('lists the projects after signing in, and moving between tabs updates the location', async () => {
+    const el = await fixture<SbApp>(html`<sb-app></sb-app>`);
+    await signIn(el, 'richtig-richtig');
+    await waitUntil(() => root(el).querySelector('main ul a'), 'no project list');
+    expect(root(el).querySelector('main h2')!.textContent).to.equal('Projekte');
+    const link = root(el).querySelector<HTMLAnchorElement>('main ul a')!;
+    expect(link.textContent).to.equal('Demo: Relevanzmarkierungen');
+    expect(root(el).querySelector('header')!.textContent).to.contain('Administration');
+    await expect(el).to.be.accessible();
+
+    link.click();
+    await waitUntil(() => workbench(el)?.shadowRoot?.querySelector('nav'), 'the workbench did not open');
+    expect(location.pathname).to.equal('/projects/p1/corpus');
+
+    const tab = (name: string) => [...workbench(el)!.shadowRoot!.querySelectorAll<HTMLAnchorElement>('nav a')].find((a) => a.textContent === name)!;
+    tab('Vergleich').click();
+    await waitUntil(() => workbench(el)!.shadowRoot!.querySelector('sb-comparison-view'), 'no comparison view');
+    expect(location.pathname).to.equal('/projects/p1/comparison');
+    expect(tab('Vergleich').getAttribute('aria-current')).to.equal('page');
+    // The server refused this comparison (no coded documents): the view explains it.
+    const view = workbench(el)!.shadowRoot!.querySelector('sb-comparison-view')!;
+    await waitUntil(() => view.error, 'no explanation');
+    expect(view.error).to.contain('set A has no coded documents to compare');
+
+    tab('Memos').click();
+    await waitUntil(() => location.pathname === '/projects/p1/memos', 'the location did not follow');
+    // Back restores the comparison from the URL.
+    history.back();
+    await waitUntil(() => workbench(el)!.shadowRoot!.querySelector('sb-comparison-view'), 'back did not return to the comparison');
+    expect(location.pathname).to.equal('/projects/p1/comparison');
+    await expect(el).to.be.accessible();
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from '../../server/schemas/comparison.js';
 import { getLanguage, LanguageController, t } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/de.js';
+import { visuallyHidden } from './shared-styles.js';
 import { PATH_SEPARATOR, formatNumber } from './sb-corpus-model.js';
 
 /** What to compare: the side conditions (condition syntax), the breakdown, the rare threshold, the shown sections. */
@@ -165,20 +166,11 @@ export class SbComparisonView extends LitElement {
     sort: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
-    }
-    .vh {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-      border: 0;
     }
     form {
       display: flex;
@@ -379,7 +371,8 @@ export class SbComparisonView extends LitElement {
       height: auto;
       font-family: inherit;
     }
-  `;
+  `,
+  ];
 
   declare result: ComparisonResult | null;
   declare codes: Code[];

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import type { AttributeValue } from '../../server/schemas/attribute.js';
 import type { DocumentFilter, DocumentSet } from '../../server/schemas/document-set.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../../server/schemas/document.js';
+import { visuallyHidden } from './shared-styles.js';
 import { LanguageController, getLanguage, t } from '../i18n/index.js';
 import {
   collator,
@@ -77,20 +78,11 @@ export class SbCorpusView extends LitElement {
     nameError: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
-    }
-    .vh {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-      border: 0;
     }
     .filters {
       display: flex;
@@ -203,7 +195,8 @@ export class SbCorpusView extends LitElement {
       gap: 0.5rem;
       justify-content: flex-end;
     }
-  `;
+  `,
+  ];
 
   declare documents: DocumentListEntry[];
   declare sets: DocumentSetWithMembers[];

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Code } from '../../server/schemas/code.js';
 import type { CrosswalkEntry } from '../../server/schemas/crosswalk.js';
+import { visuallyHidden } from './shared-styles.js';
 import { LanguageController, t } from '../i18n/index.js';
 import { PATH_SEPARATOR, codePath, codesInTreeOrder } from './sb-corpus-model.js';
 
@@ -55,20 +56,11 @@ export class SbCrosswalkEditor extends LitElement {
     editing: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
-    }
-    .vh {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-      border: 0;
     }
     table {
       border-collapse: collapse;
@@ -168,7 +160,8 @@ export class SbCrosswalkEditor extends LitElement {
       gap: 0.5rem;
       margin-top: 1rem;
     }
-  `;
+  `,
+  ];
 
   declare crosswalk: CrosswalkEntry[];
   declare codes: Code[];

@@ -4,6 +4,7 @@ import type { Code } from '../../server/schemas/code.js';
 import type { RetrievedSegment } from '../../server/schemas/segment.js';
 import { cpLength } from '../../server/domain/text.js';
 import { downloadText, segmentsToCsv } from '../csv.js';
+import { visuallyHidden } from './shared-styles.js';
 import { LanguageController, t } from '../i18n/index.js';
 import {
   PATH_SEPARATOR,
@@ -68,20 +69,11 @@ export class SbSegmentList extends LitElement {
     shown: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
-    }
-    .vh {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-      border: 0;
     }
     .controls {
       display: flex;
@@ -196,7 +188,8 @@ export class SbSegmentList extends LitElement {
       font-size: 0.85rem;
       font-style: italic;
     }
-  `;
+  `,
+  ];
 
   declare segments: RetrievedSegment[];
   /** How many segments match in all (more than `segments.length` when the server truncated). */

@@ -8,6 +8,7 @@ const runs = [
   ['bench/run.ts', ...args],
   ['bench/comparison.ts', ...(args.includes('--quick') ? ['--quick'] : [])],
   ['bench/document-view.ts'],
+  ['bench/search.ts', ...(args.includes('--quick') ? ['--quick'] : [])],
 ];
 let failed = 0;
 for (const [file, ...rest] of runs) {

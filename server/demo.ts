@@ -7,6 +7,7 @@ import type { Deps } from './domain/deps.js';
 import { ImportError, InvalidInput } from './domain/errors.js';
 import { importCodebook } from './domain/codebook.js';
 import { DISABLED_PASSWORD } from './domain/password.js';
+import { importForm } from './domain/forms.js';
 import { createProject } from './domain/projects.js';
 import { CodePointIndex } from './domain/text.js';
 import { collectImports } from './import/import-paths.js';
@@ -99,6 +100,10 @@ export async function createDemoProject(deps: Deps, root = ROOT): Promise<{ proj
   await createSet(deps, project.id, { name: 'Dokumentationen', definition: { type: 'filter', filter: { kinds: ['documentation'], attributes: [] } } });
   for (const region of ['Region 1', 'Region 2', 'Region 3']) {
     await createSet(deps, project.id, { name: region, definition: { type: 'filter', filter: { attributes: [{ name: 'region', anyOf: [region] }] } } });
+  }
+  // The sample forms (captures as code keys, resolved to ids on import).
+  for (const file of ['beratungsdokumentation.json', 'massnahmenbeschreibung.json']) {
+    await importForm(deps, project.id, JSON.parse(await readFile(join(corpus, 'forms', file), 'utf8')), { userId: 'import', role: 'admin' });
   }
   return { project, documents: documents.length, segments: segments.length };
 }

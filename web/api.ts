@@ -65,3 +65,30 @@ export function uploadWithProgress(url: URL | string, files: File[], kind: strin
     xhr.send(form);
   });
 }
+
+/** The HTTP failure of one API call, with the server's envelope message. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The body of a successful response, or an ApiFailure with the envelope's message. */
+export async function ok<T>(res: Response | Promise<Response>): Promise<T> {
+  const r = await res;
+  if (r.ok) return (await r.json()) as T;
+  let message = `HTTP ${r.status}`;
+  try {
+    const error = ((await r.json()) as { error?: { message?: string; issues?: { path?: (string | number)[]; message: string }[] } }).error;
+    message = error?.message ?? message;
+    // Name the field a validation error is about (e.g. sections.0.fields.2.options).
+    const issue = error?.issues?.[0];
+    if (issue) message = `${message} (${(issue.path ?? []).join('.')}: ${issue.message})`;
+  } catch {
+    // not JSON: keep the status
+  }
+  throw new ApiFailure(r.status, message);
+}

@@ -20,6 +20,7 @@ export type Route =
   | { name: 'coding'; projectId: string; documentId: string | null; codeId: string | null; at: { start: number; end: number } | null }
   | { name: 'segments'; projectId: string; codeIds: string[]; includeSubcodes: boolean; setId: string | null }
   | { name: 'memos'; projectId: string }
+  | { name: 'forms' | 'agreement' | 'search'; projectId: string }
   | ({ name: 'comparison'; projectId: string } & ComparisonRouteQuery);
 
 const ID = '[A-Za-z0-9_.:%-]+';
@@ -31,7 +32,7 @@ function int(v: string | null): number | null {
 /** Parse a path and query string into a Route; anything unknown is the project list. */
 export function parseRoute(pathname: string, search: string): Route {
   const q = new URLSearchParams(search);
-  const m = new RegExp(`^/projects/(${ID})(?:/(corpus|coding|segments|memos|comparison))?(?:/(${ID}))?/?$`).exec(pathname);
+  const m = new RegExp(`^/projects/(${ID})(?:/(corpus|coding|segments|memos|comparison|forms|agreement|search))?(?:/(${ID}))?/?$`).exec(pathname);
   if (!m) return { name: 'projects' };
   const projectId = decodeURIComponent(m[1] as string);
   switch (m[2]) {
@@ -56,6 +57,10 @@ export function parseRoute(pathname: string, search: string): Route {
       };
     case 'memos':
       return { name: 'memos', projectId };
+    case 'forms':
+    case 'agreement':
+    case 'search':
+      return { name: m[2], projectId };
     case 'comparison': {
       // `show` lists the shown sections; absent = all of them, empty = none.
       const show = q.get('show');
@@ -83,7 +88,10 @@ export function routeToUrl(route: Route): string {
     case 'corpus':
       return `${base}/corpus`;
     case 'memos':
-      return `${base}/memos`;
+    case 'forms':
+    case 'agreement':
+    case 'search':
+      return `${base}/${route.name}`;
     case 'coding': {
       const q = new URLSearchParams();
       if (route.codeId) q.set('code', route.codeId);

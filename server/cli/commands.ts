@@ -1,7 +1,15 @@
+import { agreementCommand } from './agreement.js';
 import type { CliCommand } from './common.js';
+import { formCommand } from './form.js';
+import { searchCommand, wordsCommand } from './search.js';
 
 /**
  * Commands with their own options, one module each (server/cli/<name>.ts); add one line per command.
  * `sichtbar <name> …` is dispatched here before the built-in commands.
  */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [
+  agreementCommand,
+  formCommand,
+  searchCommand,
+  wordsCommand,
+];

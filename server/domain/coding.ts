@@ -2,6 +2,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from './errors.js';
 import type { Actor, Deps } from './deps.js';
 import { createCode, withDescendants } from './codebook.js';
 import { documentIdsOfSet } from './corpus.js';
+import { visibleSegments } from './independent.js';
 import { rescueMemos } from './memos.js';
 import { CodePointIndex } from './text.js';
 import {
@@ -138,7 +139,7 @@ export async function codeInVivo(deps: Deps, projectId: string, actor: Actor, in
  * text and a context window of `context` code points on either side. Ordered by document title,
  * then position.
  */
-export async function retrieveSegments(deps: Deps, projectId: string, query: SegmentQuery): Promise<{ total: number; segments: RetrievedSegment[] }> {
+export async function retrieveSegments(deps: Deps, projectId: string, query: SegmentQuery, viewer?: Actor): Promise<{ total: number; segments: RetrievedSegment[] }> {
   const q = SegmentQuerySchema.parse(query);
   let codeIds: string[] | undefined;
   if (q.codeId) {
@@ -150,11 +151,12 @@ export async function retrieveSegments(deps: Deps, projectId: string, query: Seg
     const inSet = new Set(await documentIdsOfSet(deps, projectId, q.setId));
     documentIds = documentIds ? documentIds.filter((id) => inSet.has(id)) : [...inSet];
   }
-  const segments = await deps.store.listSegments(projectId, {
+  // Independent mode: a viewer (if given) sees only what their role and the sets allow.
+  const segments = await visibleSegments(deps, projectId, viewer, await deps.store.listSegments(projectId, {
     ...(codeIds ? { codeIds } : {}),
     ...(documentIds ? { documentIds } : {}),
     ...(q.coder ? { coders: q.coder } : {}),
-  });
+  }));
   const docs = new Map<string, Document>();
   for (const s of segments) {
     if (!docs.has(s.documentId)) {
@@ -183,8 +185,8 @@ export async function retrieveSegments(deps: Deps, projectId: string, query: Seg
 }
 
 /** Segment counts per code and per document (own codes only; the UI sums sub-codes). */
-export async function countSegments(deps: Deps, projectId: string, filter: { coder?: string[] } = {}): Promise<{ byCode: Record<string, number>; byDocument: Record<string, number>; total: number }> {
-  const segments = await deps.store.listSegments(projectId, filter.coder ? { coders: filter.coder } : {});
+export async function countSegments(deps: Deps, projectId: string, filter: { coder?: string[] } = {}, viewer?: Actor): Promise<{ byCode: Record<string, number>; byDocument: Record<string, number>; total: number }> {
+  const segments = await visibleSegments(deps, projectId, viewer, await deps.store.listSegments(projectId, filter.coder ? { coders: filter.coder } : {}));
   const byCode: Record<string, number> = {};
   const byDocument: Record<string, number> = {};
   for (const s of segments) {

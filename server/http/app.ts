@@ -2,15 +2,19 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { TooLarge } from '../domain/errors.js';
+import { agreementRoutes } from './agreement.routes.js';
 import { authRoutes, sessionMiddleware } from './auth.routes.js';
 import { codeRoutes } from './codes.routes.js';
 import { comparisonRoutes } from './comparison.routes.js';
 import type { AppEnv, AppOptions } from './context.js';
 import { documentRoutes } from './documents.routes.js';
 import { envelope, handleError } from './errors.js';
+import { eventRoutes } from './events.routes.js';
+import { formRoutes } from './forms.routes.js';
 import { memoRoutes } from './memos.routes.js';
 import { buildOpenApi } from './openapi.js';
 import { projectRoutes } from './projects.routes.js';
+import { searchRoutes } from './search.routes.js';
 import { segmentRoutes } from './segments.routes.js';
 import { LoginLimiter, SessionStore } from './sessions.js';
 import { setRoutes } from './sets.routes.js';
@@ -49,13 +53,18 @@ export function createApp(options: AppOptions) {
     .get('/health', (c) => c.json({ ok: true, store: options.deps.store.kind }, 200))
     .route('/auth', authRoutes(options, sessions, limiter))
     .route('/users', userRoutes(options, sessions))
+    // First: its middleware publishes change notices after the project routes below have written.
+    .route('/projects', eventRoutes(options))
     .route('/projects', projectRoutes(options))
     .route('/projects', documentRoutes(options))
     .route('/projects', codeRoutes(options))
     .route('/projects', segmentRoutes(options))
     .route('/projects', memoRoutes(options))
     .route('/projects', setRoutes(options))
-    .route('/projects', comparisonRoutes(options));
+    .route('/projects', comparisonRoutes(options))
+    .route('/projects', agreementRoutes(options))
+    .route('/projects', formRoutes(options))
+    .route('/projects', searchRoutes(options));
 
   const app = new Hono<AppEnv>()
     .use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } }))

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, AppOptions } from './context.js';
+import { actorOf } from './context.js';
+import { viewerDeps } from '../domain/independent.js';
 import { compareSets } from '../domain/comparison.js';
 import { getCrosswalk, setCrosswalk } from '../domain/crosswalk.js';
 import { demand } from '../domain/permissions.js';
@@ -65,7 +67,8 @@ export function comparisonRoutes({ deps }: AppOptions) {
         spec && label ? { ...spec, label } : spec;
       const a = withLabel(q.a, q.aLabel);
       const b = withLabel(q.b, q.bLabel);
-      const result = await compareSets(deps, project.id, {
+      // Independent mode (issue 6): a non-admin compares only the segments they may see.
+      const result = await compareSets(await viewerDeps(deps, project.id, actorOf(c.get('user'))), project.id, {
         ...(a ? { a } : {}),
         ...(b ? { b } : {}),
         ...(q.by !== undefined ? { by: q.by } : {}),

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AppEnv, AppOptions } from './context.js';
+import { actorOf } from './context.js';
+import { withVisibleCounts } from '../domain/independent.js';
 import { addDocuments, deleteDocument, getDocument, listDocuments, updateDocument } from '../domain/corpus.js';
 import { InvalidInput, TooLarge } from '../domain/errors.js';
 import { demand } from '../domain/permissions.js';
@@ -20,7 +22,10 @@ export function documentRoutes(options: AppOptions) {
   const { deps } = options;
   const maxUpload = options.maxUploadBytes ?? 100 * 1024 * 1024;
   return new Hono<AppEnv>()
-    .get('/:projectId/documents', async (c) => c.json({ documents: await listDocuments(deps, c.req.param('projectId')) }, 200))
+    .get('/:projectId/documents', async (c) =>
+      // Independent mode (issue 6): counts without other coders' segments in sealed sets for non-admins.
+      c.json({ documents: await withVisibleCounts(deps, c.req.param('projectId'), actorOf(c.get('user')), await listDocuments(deps, c.req.param('projectId'))) }, 200),
+    )
     .get('/:projectId/documents/:documentId', async (c) => c.json(await getDocument(deps, c.req.param('projectId'), c.req.param('documentId')), 200))
     .patch('/:projectId/documents/:documentId', valid('json', DocumentPatchSchema), async (c) => {
       demand(c.get('user').role, 'code');

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, AppOptions } from './context.js';
 import { actorOf } from './context.js';
+import { segmentVisibility } from '../domain/independent.js';
 import { createMemo, deleteMemo, updateMemo } from '../domain/memos.js';
 import { demand } from '../domain/permissions.js';
 import { MemoPatchSchema, NewMemoSchema } from '../schemas/memo.js';
@@ -9,7 +10,20 @@ import { valid } from './validate.js';
 
 export function memoRoutes({ deps }: AppOptions) {
   return new Hono<AppEnv>()
-    .get('/:projectId/memos', async (c) => c.json({ memos: await deps.store.listMemos(c.req.param('projectId')) }, 200))
+    .get('/:projectId/memos', async (c) => {
+      const projectId = c.req.param('projectId');
+      // Independent mode: a memo on a segment the viewer may not see is hidden with the segment.
+      const visible = await segmentVisibility(deps, projectId, actorOf(c.get('user')));
+      const memos = [];
+      for (const m of await deps.store.listMemos(projectId)) {
+        if (m.target.type === 'segment') {
+          const seg = await deps.store.getSegment(projectId, m.target.id);
+          if (seg && !visible(seg)) continue;
+        }
+        memos.push(m);
+      }
+      return c.json({ memos }, 200);
+    })
     .post('/:projectId/memos', valid('json', NewMemoSchema), async (c) => {
       demand(c.get('user').role, 'comment');
       return c.json(await createMemo(deps, c.req.param('projectId'), actorOf(c.get('user')), c.req.valid('json')), 201);

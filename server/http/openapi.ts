@@ -1,4 +1,6 @@
 import { z, type ZodType } from 'zod';
+import { AgreementResultSchema, ConsensusDecisionSchema, DisagreementSchema, AgreementCoderSchema } from '../schemas/agreement.js';
+import { AgreementQuerySchema, DisagreementQuerySchema, SetModeSchema } from './agreement.routes.js';
 import { CodeSchema, CodePatchSchema, DeleteCodeSchema, MoveCodeSchema, NewCodeSchema } from '../schemas/code.js';
 import { CodebookFileSchema } from '../schemas/codebook.js';
 import { ComparisonResultSchema } from '../schemas/comparison.js';
@@ -9,10 +11,14 @@ import { ProjectExportSchema } from '../schemas/export.js';
 import { MemoPatchSchema, MemoSchema, NewMemoSchema } from '../schemas/memo.js';
 import { NewProjectSchema, ProjectSchema } from '../schemas/project.js';
 import { InVivoSchema, NewSegmentSchema, SegmentPatchSchema, SegmentSchema } from '../schemas/segment.js';
+import { AutocodePreviewSchema, AutocodeRequestSchema, AutocodeRunSchema, SearchResultSchema } from '../schemas/search.js';
 import { LoginSchema, NewUserSchema, PublicUserSchema, UserPatchSchema } from '../schemas/user.js';
 import { MergeCodesSchema, SplitCodeSchema } from './codes.routes.js';
 import { ComparisonQuerySchema } from './comparison.routes.js';
+import { BacklogQuerySchema, CoverageQuerySchema, FormExportQuerySchema } from './forms.routes.js';
+import { CoverageResultSchema, DecisionSchema, FormDefinitionSchema, FormVersionSchema, NewCommentSchema, NewFormVersionSchema, RequirementPatchSchema, RequirementSchema, StoredFormSchema } from '../schemas/form.js';
 import { ImportResultSchema } from './documents.routes.js';
+import { SearchQuerySchema, WordsQuerySchema } from './search.routes.js';
 import { SegmentQueryParamsSchema } from './segments.routes.js';
 
 interface RouteDoc {
@@ -88,6 +94,32 @@ export const ROUTES: RouteDoc[] = [
     query: ComparisonQuerySchema,
     response: ComparisonResultSchema,
   },
+  { method: 'get', path: `${P}/events`, summary: 'Live change notices as Server-Sent Events (event: change, data: { kind, action, id, version, documentId, coder, by, at })', tag: 'agreement' },
+  { method: 'get', path: `${P}/agreement`, summary: 'Intercoder agreement per code and overall (level=document|segment|unitizing, coders, threshold, set, format=json|csv|md)', tag: 'agreement', query: AgreementQuerySchema, response: AgreementResultSchema },
+  { method: 'get', path: `${P}/agreement/disagreements`, summary: 'Segments two coders disagree on, side by side (coders, threshold, set, documentId, codeId)', tag: 'agreement', query: DisagreementQuerySchema, response: z.object({ coders: z.array(AgreementCoderSchema), threshold: z.number(), disagreements: z.array(DisagreementSchema) }) },
+  { method: 'post', path: `${P}/agreement/consensus`, summary: 'Take a, b, both or neither into the consensus coding (coder "konsens"); the independent codings stay untouched', tag: 'agreement', body: ConsensusDecisionSchema },
+  { method: 'put', path: `${P}/sets/:setId/mode`, summary: 'Independent mode of a set: independent, openForComparison (admin)', tag: 'agreement', body: SetModeSchema, response: DocumentSetSchema },
+  { method: 'get', path: `${P}/search`, summary: 'Lexical search with German stemming: KWIC lines and counts per document (q, set, codeId, speaker; code points)', tag: 'search', query: SearchQuerySchema, response: SearchResultSchema },
+  { method: 'post', path: `${P}/autocode/preview`, summary: 'What autocoding the hits of a query would create (nothing is written)', tag: 'search', body: AutocodeRequestSchema, response: AutocodePreviewSchema },
+  { method: 'get', path: `${P}/autocode`, summary: 'Recent autocoding runs (kept until the server restarts)', tag: 'search', response: z.object({ runs: z.array(AutocodeRunSchema) }) },
+  { method: 'post', path: `${P}/autocode`, summary: 'Autocode the hits of a query with a code, in one commit', tag: 'search', body: AutocodeRequestSchema, response: AutocodeRunSchema },
+  { method: 'post', path: `${P}/autocode/:runId/undo`, summary: 'Undo an autocoding run in one step (409 if a created segment was changed)', tag: 'search', response: z.object({ deleted: z.number() }) },
+  { method: 'get', path: `${P}/words`, summary: 'Word frequencies by stem (set, codeId) or keyness of a=… against b=… (format=json|csv)', tag: 'search', query: WordsQuerySchema },
+  // Documentation forms (issue 5)
+  { method: 'get', path: `${P}/forms`, summary: 'The forms of a project (id, title, current version)', tag: 'forms' },
+  { method: 'post', path: `${P}/forms/import`, summary: 'Import a form (JSON; captures as code keys or ids); an existing id gets a new version (product owner, admin)', tag: 'forms', body: FormDefinitionSchema, response: FormVersionSchema },
+  { method: 'get', path: `${P}/forms/:formId`, summary: 'A form with all its versions', tag: 'forms', response: StoredFormSchema },
+  { method: 'put', path: `${P}/forms/:formId`, summary: 'Save a new version (basedOn = current version; product owner, admin)', tag: 'forms', body: NewFormVersionSchema, response: FormVersionSchema },
+  { method: 'get', path: `${P}/forms/:formId/versions/:number`, summary: 'One version of a form', tag: 'forms', response: FormVersionSchema },
+  { method: 'get', path: `${P}/forms/:formId/coverage`, summary: 'Coverage of consultation work by the form fields: matrix, uncovered work, candidates to simplify', tag: 'forms', query: CoverageQuerySchema, response: CoverageResultSchema },
+  { method: 'get', path: `${P}/forms/:formId/records`, summary: 'The documentation records written with the form (attribute formular): field values with code-point offsets, and the typed record', tag: 'forms' },
+  { method: 'get', path: `${P}/forms/:formId/export`, summary: 'A version as form JSON or as JSON Schema 2020-12 of a filled record (format=json|json-schema&version=N)', tag: 'forms', query: FormExportQuerySchema },
+  { method: 'get', path: `${P}/forms/:formId/proposals`, summary: 'Requirement proposals of a form', tag: 'forms', response: z.object({ proposals: z.array(RequirementSchema) }) },
+  { method: 'post', path: `${P}/forms/:formId/proposals/generate`, summary: 'Generate proposals from uncovered work (product owner, admin)', tag: 'forms', query: CoverageQuerySchema },
+  { method: 'patch', path: `${P}/forms/:formId/proposals/:proposalId`, summary: 'Edit an open proposal (product owner, admin)', tag: 'forms', body: RequirementPatchSchema, response: RequirementSchema },
+  { method: 'post', path: `${P}/forms/:formId/proposals/:proposalId/decision`, summary: 'Accept (new form version) or reject a proposal with a reason (product owner, admin)', tag: 'forms', body: DecisionSchema },
+  { method: 'post', path: `${P}/forms/:formId/proposals/:proposalId/comments`, summary: 'Comment on a proposal (lead, product owner, admin)', tag: 'forms', body: NewCommentSchema, response: RequirementSchema },
+  { method: 'get', path: `${P}/forms/:formId/backlog`, summary: 'The requirements backlog (format=md|html|csv)', tag: 'forms', query: BacklogQuerySchema },
 ];
 
 function jsonSchema(schema: ZodType, io: 'input' | 'output'): unknown {

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, AppOptions } from './context.js';
+import { actorOf } from './context.js';
+import { visibleSegments } from '../domain/independent.js';
 import { demand } from '../domain/permissions.js';
 import { createProject, exportProject, requireProject, restoreProject } from '../domain/projects.js';
 import { NewProjectSchema } from '../schemas/project.js';
@@ -19,7 +21,11 @@ export function projectRoutes({ deps }: AppOptions) {
       await deps.store.deleteProject(c.req.param('projectId'));
       return c.json({ ok: true }, 200);
     })
-    .get('/:projectId/export', async (c) => c.json(await exportProject(deps, c.req.param('projectId')), 200))
+    .get('/:projectId/export', async (c) => {
+      const data = await exportProject(deps, c.req.param('projectId'));
+      // Independent mode (issue 6): a non-admin's export holds only the segments they may see.
+      return c.json({ ...data, segments: await visibleSegments(deps, data.project.id, actorOf(c.get('user')), data.segments) }, 200);
+    })
     .post('/restore', async (c) => {
       demand(c.get('user').role, 'manage-projects');
       const result = await restoreProject(deps, await c.req.json(), { asNewId: c.req.query('asNew') === 'true' });

@@ -34,12 +34,12 @@ export function segmentRoutes({ deps }: AppOptions) {
         ...(q.context !== undefined ? { context: q.context } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
         ...(q.offset !== undefined ? { offset: q.offset } : {}),
-      });
+      }, actorOf(c.get('user')));
       return c.json(result, 200);
     })
     .get('/:projectId/segments/counts', valid('query', z.object({ coder: manyIds })), async (c) => {
       const { coder } = c.req.valid('query');
-      return c.json(await countSegments(deps, c.req.param('projectId'), coder ? { coder } : {}), 200);
+      return c.json(await countSegments(deps, c.req.param('projectId'), coder ? { coder } : {}, actorOf(c.get('user'))), 200);
     })
     .post('/:projectId/segments', valid('json', NewSegmentSchema), async (c) => {
       demand(c.get('user').role, 'code');

@@ -24,12 +24,19 @@ export const DocumentSetSchema = z.object({
     z.object({ type: z.literal('members'), documentIds: z.array(IdSchema).max(100_000) }),
     z.object({ type: z.literal('filter'), filter: DocumentFilterSchema }),
   ]),
+  /**
+   * Independent mode (team coding, issue 6): in the set's documents each coder sees only their own
+   * segments until the set is opened for comparison; admins see everything. Absent = false, so
+   * older data parses unchanged.
+   */
+  independent: z.boolean().optional(),
+  openForComparison: z.boolean().optional(),
   created: TimestampSchema,
   version: VersionSchema,
 });
 export type DocumentSet = z.infer<typeof DocumentSetSchema>;
 
-export const NewDocumentSetSchema = DocumentSetSchema.pick({ name: true, definition: true });
+export const NewDocumentSetSchema = DocumentSetSchema.pick({ name: true, definition: true, independent: true });
 export type NewDocumentSet = z.infer<typeof NewDocumentSetSchema>;
 
 export const DocumentSetPatchSchema = z.object({

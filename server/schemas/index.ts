@@ -10,4 +10,8 @@ export * from './user.js';
 export * from './codebook.js';
 export * from './crosswalk.js';
 export * from './comparison.js';
+export * from './form.js';
 export * from './export.js';
+export * from './search.js';
+export * from './agreement.js';
+export * from './events.js';

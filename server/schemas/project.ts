@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema, LongTextSchema, NameSchema, TimestampSchema } from './common.js';
 import { CrosswalkSchema } from './crosswalk.js';
+import { RequirementSchema, StoredFormSchema } from './form.js';
 
 export const ProjectSchema = z.object({
   id: IdSchema,
@@ -15,6 +16,10 @@ export const ProjectSchema = z.object({
    * project's codebook, rather than as an entity kind of its own.
    */
   crosswalk: CrosswalkSchema.default([]),
+  /** Documentation forms with all their versions (issue 5); absent = none. */
+  forms: z.array(StoredFormSchema).max(100).optional(),
+  /** Requirement proposals for the forms, with decisions and comments (issue 5). */
+  requirements: z.array(RequirementSchema).max(10_000).optional(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 

@@ -329,7 +329,7 @@ describe('sb-workbench', () => {
     const el = await workbench({ name: 'corpus', projectId: 'p1' });
     expect(el.shadowRoot!.querySelector('sb-corpus-view')).to.not.equal(null);
     const tabs = [...el.shadowRoot!.querySelectorAll('nav a')].map((a) => a.textContent);
-    expect(tabs).to.deep.equal(['Korpus', 'Kodieren', 'Segmente', 'Memos', 'Vergleich']);
+    expect(tabs).to.deep.equal(['Korpus', 'Kodieren', 'Segmente', 'Memos', 'Vergleich', 'Suche', 'Übereinstimmung', 'Formular']);
     expect(fake.count('GET', '/api/projects/p1/comparison')).to.equal(0);
 
     let down = true;

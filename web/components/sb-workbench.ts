@@ -8,7 +8,9 @@ import type { Memo, MemoTarget } from '../../server/schemas/memo.js';
 import type { Project } from '../../server/schemas/project.js';
 import type { RetrievedSegment, Segment } from '../../server/schemas/segment.js';
 import type { PublicUser } from '../../server/schemas/user.js';
-import { createClient, uploadWithProgress, type Client } from '../api.js';
+import { createClient, uploadWithProgress, type Client, ApiFailure, ok } from '../api.js';
+import { listenToChanges } from '../live.js';
+import type { ChangeNotice } from '../../server/schemas/events.js';
 import { LanguageController, t } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/de.js';
 import { routeToUrl, type Route } from '../route.js';
@@ -34,6 +36,9 @@ import './sb-document-view.js';
 import './sb-memo-list.js';
 import './sb-segment-list.js';
 import './sb-upload.js';
+import './sb-agreement-view.js';
+import './sb-forms-view.js';
+import './sb-search-view.js';
 
 /** Fired when the user moves to another place in the project (the shell updates the URL). */
 export class NavigateEvent extends Event {
@@ -49,28 +54,6 @@ interface Status {
   kind: 'error' | 'conflict' | 'info';
   message: string;
   retry?: () => Promise<void>;
-}
-
-/** The HTTP failure of one API call, with the server's envelope. */
-class ApiFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function ok<T>(res: Response | Promise<Response>): Promise<T> {
-  const r = await res;
-  if (r.ok) return (await r.json()) as T;
-  let message = `HTTP ${r.status}`;
-  try {
-    message = ((await r.json()) as { error?: { message?: string } }).error?.message ?? message;
-  } catch {
-    // not JSON: keep the status
-  }
-  throw new ApiFailure(r.status, message);
 }
 
 /**
@@ -225,6 +208,10 @@ export class SbWorkbench extends LitElement {
   /** The text selection in the document view, for codes activated in the tree. */
   private selection: TextRange | null = null;
   private loadedProject = '';
+  /** Stops listening to the project's live change notices. */
+  private stopLive: (() => void) | undefined;
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
+  private livePending = { codes: false, document: false, documents: false, memos: false };
   /** The comparison last shown (the tab returns to it), and the query its result answers. */
   private lastComparison: ComparisonRoute | null = null;
   private comparisonKey = '';
@@ -277,6 +264,52 @@ export class SbWorkbench extends LitElement {
     return true;
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopLive?.();
+    this.stopLive = undefined;
+    this.loadedProject = '';
+  }
+
+  /**
+   * Someone changed the project: reload what the notice touches, at most every 150 ms, so several
+   * coders' changes appear within a second without reloading the page. Our own changes are
+   * already on screen.
+   */
+  private onLiveChange(n: ChangeNotice): void {
+    if (n.by === this.user.id) return;
+    if (n.kind === 'segment') {
+      if (n.documentId !== undefined && n.documentId === this.doc?.id) this.livePending.document = true;
+      this.livePending.codes = true;
+    } else if (n.kind === 'code') this.livePending.codes = true;
+    else {
+      this.livePending.codes = true;
+      this.livePending.documents = true;
+      this.livePending.memos = true;
+      if (this.doc) this.livePending.document = true;
+    }
+    if (this.liveTimer !== undefined) return;
+    this.liveTimer = setTimeout(() => {
+      this.liveTimer = undefined;
+      const todo = this.livePending;
+      this.livePending = { codes: false, document: false, documents: false, memos: false };
+      const jobs: Promise<void>[] = [];
+      if (todo.codes) jobs.push(this.reloadCodes());
+      if (todo.documents) jobs.push(this.reloadDocuments());
+      if (todo.memos) jobs.push(this.reloadMemos());
+      if (todo.document && this.doc) jobs.push(this.refreshDocumentSegments(this.doc.id));
+      void Promise.all(jobs).catch(() => undefined);
+    }, 150);
+  }
+
+  /** Reload only the segments of the open document (the text is immutable). */
+  private async refreshDocumentSegments(documentId: string): Promise<void> {
+    const segs = await ok<{ segments: RetrievedSegment[] }>(
+      this.api.api.projects[':projectId'].segments.$get({ ...this.param, query: { documentId, context: '0', limit: '100000' } }),
+    );
+    if (this.doc?.id === documentId) this.docSegments = segs.segments.map(({ text: _t, before: _b, after: _a, documentTitle: _d, ...s }) => s);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('route')) void this.onRoute(changed.get('route') as ProjectRoute | undefined);
   }
@@ -285,6 +318,8 @@ export class SbWorkbench extends LitElement {
     try {
       if (this.loadedProject !== this.pid) {
         this.loadedProject = this.pid;
+        this.stopLive?.();
+        this.stopLive = listenToChanges(this.pid, (n) => this.onLiveChange(n));
         this.comparison = null;
         this.comparisonKey = '';
         this.lastComparison = null;
@@ -800,6 +835,9 @@ export class SbWorkbench extends LitElement {
         label: 'nav.comparison',
         route: this.lastComparison ?? { name: 'comparison', projectId: this.pid, a: null, b: null, by: null, minDocuments: null, sections: [...SECTIONS] },
       },
+      { name: 'search', label: 'nav.search', route: { name: 'search', projectId: this.pid } },
+      { name: 'agreement', label: 'nav.agreement', route: { name: 'agreement', projectId: this.pid } },
+      { name: 'forms', label: 'nav.forms', route: { name: 'forms', projectId: this.pid } },
     ];
     return html`<nav aria-label=${t('nav.label')}>
       <ul>
@@ -1001,6 +1039,16 @@ export class SbWorkbench extends LitElement {
         break;
       case 'comparison':
         body = this.renderComparison();
+        break;
+      // Self-contained views: each loads its own data through its own typed client.
+      case 'search':
+        body = html`<sb-search-view .projectId=${this.pid} .user=${this.user}></sb-search-view>`;
+        break;
+      case 'agreement':
+        body = html`<sb-agreement-view .projectId=${this.pid} .user=${this.user}></sb-agreement-view>`;
+        break;
+      case 'forms':
+        body = html`<sb-forms-view .projectId=${this.pid} .user=${this.user}></sb-forms-view>`;
         break;
     }
     return html`<h2>${this.project.name}</h2>

@@ -1,0 +1,33 @@
+/**
+ * Live collaboration (issue 6): an in-process bus of change notices per project. The HTTP layer
+ * publishes after a successful write and streams notices to subscribers (Server-Sent Events). One
+ * server process holds every session, so an in-process bus is enough; several processes would need
+ * a shared channel (e.g. PostgreSQL LISTEN/NOTIFY with the PostgreSQL store).
+ */
+import type { ChangeNotice } from '../schemas/events.js';
+
+export type { ChangeNotice };
+
+type Listener = (notice: ChangeNotice) => void;
+
+export class ChangeBus {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  subscribe(projectId: string, listener: Listener): () => void {
+    let set = this.listeners.get(projectId);
+    if (!set) this.listeners.set(projectId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(projectId);
+    };
+  }
+
+  publish(projectId: string, notices: readonly ChangeNotice[]): void {
+    for (const listener of this.listeners.get(projectId) ?? []) for (const n of notices) listener(n);
+  }
+
+  subscribers(projectId: string): number {
+    return this.listeners.get(projectId)?.size ?? 0;
+  }
+}

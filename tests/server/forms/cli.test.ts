@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli, type CliIO } from '../../../server/cli.js';
+import { runCliCaptured } from '../support.js';
 import { tempDir } from '../helpers.js';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), stdin: async () => '' };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => runCliCaptured(args);
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => undefined;

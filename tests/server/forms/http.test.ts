@@ -7,12 +7,9 @@ import { createApp } from '../../../server/http/app.js';
 import { ROUTES } from '../../../server/http/openapi.js';
 import type { CoverageResult, FormVersion, Requirement, StoredForm } from '../../../server/schemas/form.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { sendTo, signInTo, type Session } from '../support.js';
 
 type App = ReturnType<typeof createApp>;
-interface Session {
-  cookie: string;
-  csrf: string;
-}
 type Role = 'admin' | 'product-owner' | 'lead' | 'researcher';
 
 let deps: Deps;
@@ -21,25 +18,9 @@ const sessions = {} as Record<Role, Session>;
 let projectId: string;
 const FORM = 'beratungsdokumentation';
 
-async function signIn(name: string, password: string): Promise<Session> {
-  const res = await app.request(
-    '/api/auth/login',
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: name, password }) },
-    { incoming: { socket: { remoteAddress: '127.0.0.1' } } },
-  );
-  expect(res.status).toBe(200);
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-}
+const signIn = (name: string, password: string): Promise<Session> => signInTo(app, name, password);
 
-function send(session: Session | undefined, method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (session) {
-    headers['cookie'] = session.cookie;
-    headers['x-csrf-token'] = session.csrf;
-  }
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return Promise.resolve(app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }));
-}
+const send = (session: Session | undefined, method: string, path: string, body?: unknown): Promise<Response> => sendTo(app, session, method, path, body);
 
 const P = (rest = ''): string => `/api/projects/${projectId}/forms${rest}`;
 

@@ -1,0 +1,23 @@
+import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { it } from 'vitest';
+import { createDemoProject } from '../../../server/demo.js';
+import { makeDeps } from '../../../server/domain/deps.js';
+import { exportProject } from '../../../server/domain/projects.js';
+import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { exportQdpx, exportQdc } from '../../../server/export/refi-export.js';
+import { importQdpx } from '../../../server/import/refi-import.js';
+it('scratch', async () => {
+  const deps = makeDeps(new MemoryStore());
+  const { project } = await createDemoProject(deps);
+  const data = await exportProject(deps, project.id);
+  const out = exportQdpx(data);
+  writeFileSync('/tmp/demo.qde', out.qde);
+  writeFileSync('/tmp/demo.qdpx', out.zip);
+  writeFileSync('/tmp/demo.qdc', exportQdc(project.id, data.codes).xml);
+  console.log(out.warnings.slice(0, 10), out.warnings.length);
+  console.log(spawnSync('xmllint', ['--noout', '--schema', 'tests/fixtures/refi/schemas/Project.xsd', '/tmp/demo.qde'], { encoding: 'utf8' }).stderr.slice(0, 2000));
+  console.log(spawnSync('xmllint', ['--noout', '--schema', 'tests/fixtures/refi/schemas/Codebook.xsd', '/tmp/demo.qdc'], { encoding: 'utf8' }).stderr.slice(0, 2000));
+  const r = await importQdpx(deps, 'demo.qdpx', out.zip);
+  console.log(r.counts, r.warnings.slice(0, 5), data.documents.length, data.segments.length, data.memos.length, data.codes.length, data.sets.length);
+});

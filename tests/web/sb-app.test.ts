@@ -3,44 +3,8 @@ import type { Project } from '../../server/schemas/project.js';
 import type { PublicUser } from '../../server/schemas/user.js';
 import '../../web/components/sb-app.js';
 import type { SbApp } from '../../web/components/sb-app.js';
+import { FakeApi, type Call } from './fake-api.js';
 
-// ---- a fake API behind window.fetch ----
-
-interface Call {
-  method: string;
-  path: string;
-  headers: Headers;
-  body: unknown;
-}
-type Reply = { status: number; body: unknown };
-
-class FakeApi {
-  readonly calls: Call[] = [];
-  private readonly handlers = new Map<string, (call: Call) => Reply>();
-  private original: typeof window.fetch | undefined;
-
-  on(method: string, path: string, handler: ((call: Call) => Reply) | unknown): this {
-    this.handlers.set(`${method} ${path}`, typeof handler === 'function' ? (handler as (call: Call) => Reply) : () => ({ status: 200, body: handler }));
-    return this;
-  }
-
-  install(): void {
-    this.original = window.fetch;
-    window.fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      const url = new URL(input instanceof Request ? input.url : String(input), location.origin);
-      const method = (init.method ?? 'GET').toUpperCase();
-      const call = { method, path: url.pathname, headers: new Headers(init.headers), body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined };
-      this.calls.push(call);
-      const handler = this.handlers.get(`${method} ${url.pathname}`);
-      const reply = handler ? handler(call) : { status: 404, body: { error: { code: 'not_found', message: `no route ${method} ${url.pathname}` } } };
-      return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } });
-    };
-  }
-
-  restore(): void {
-    if (this.original) window.fetch = this.original;
-  }
-}
 
 const T = '2024-01-01T00:00:00.000Z';
 const admin: PublicUser = { id: 'u1', login: 'admin', displayName: 'Administration', role: 'admin', created: T, version: 1 };

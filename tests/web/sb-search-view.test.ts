@@ -5,50 +5,8 @@ import type { PublicUser } from '../../server/schemas/user.js';
 import '../../web/components/sb-search-view.js';
 import type { SbSearchView } from '../../web/components/sb-search-view.js';
 import { setLanguage } from '../../web/i18n/index.js';
+import { FakeApi, type Call } from './fake-api.js';
 
-// ---- a fake API behind window.fetch ----
-
-interface Call {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: unknown;
-}
-type Reply = { status: number; body: unknown; text?: string };
-type Handler = (call: Call) => Reply;
-
-class FakeApi {
-  readonly calls: Call[] = [];
-  private readonly handlers = new Map<string, Handler>();
-  private original: typeof window.fetch | undefined;
-
-  on(method: string, path: string, handler: Handler | unknown): this {
-    this.handlers.set(`${method} ${path}`, typeof handler === 'function' ? (handler as Handler) : () => ({ status: 200, body: handler }));
-    return this;
-  }
-
-  install(): void {
-    this.original = window.fetch;
-    window.fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      const url = new URL(input instanceof Request ? input.url : String(input), location.origin);
-      const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-      const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-      const call = { method, path: url.pathname, query: url.searchParams, body };
-      this.calls.push(call);
-      const handler = this.handlers.get(`${method} ${url.pathname}`);
-      const reply = handler ? handler(call) : { status: 404, body: { error: { code: 'not_found', message: `no route ${method} ${url.pathname}` } } };
-      return new Response(reply.text ?? JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': reply.text ? 'text/csv' : 'application/json' } });
-    };
-  }
-
-  restore(): void {
-    if (this.original) window.fetch = this.original;
-  }
-
-  last(method: string, path: string): Call | undefined {
-    return [...this.calls].reverse().find((c) => c.method === method && c.path === path);
-  }
-}
 
 // ---- fixtures ----
 

@@ -71,6 +71,8 @@ export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** On a 409: the entity as it is now on the server (the envelope's `current`). */
+    readonly current?: unknown,
   ) {
     super(message);
   }
@@ -81,8 +83,10 @@ export async function ok<T>(res: Response | Promise<Response>): Promise<T> {
   const r = await res;
   if (r.ok) return (await r.json()) as T;
   let message = `HTTP ${r.status}`;
+  let current: unknown;
   try {
-    const error = ((await r.json()) as { error?: { message?: string; issues?: { path?: (string | number)[]; message: string }[] } }).error;
+    const error = ((await r.json()) as { error?: { message?: string; current?: unknown; issues?: { path?: (string | number)[]; message: string }[] } }).error;
+    current = error?.current;
     message = error?.message ?? message;
     // Name the field a validation error is about (e.g. sections.0.fields.2.options).
     const issue = error?.issues?.[0];
@@ -90,5 +94,5 @@ export async function ok<T>(res: Response | Promise<Response>): Promise<T> {
   } catch {
     // not JSON: keep the status
   }
-  throw new ApiFailure(r.status, message);
+  throw new ApiFailure(r.status, message, current);
 }

@@ -88,6 +88,8 @@ describe('team coding in two browsers', () => {
     await mine.click();
     await b.getByRole('button', { name: 'Segment entfernen' }).click();
     await expect.poll(() => b.getByRole('alert').first().textContent()).toContain('Jemand anderes hat dies inzwischen geändert');
+    // … and shows what the server holds now.
+    expect(await b.getByRole('alert').first().textContent()).toContain('Memo: anderswo geändert (Version 2)');
     // After the reload the same action succeeds.
     await b.locator('sb-document-view .stripe[aria-label*="Lena Koch"]').first().click();
     await b.getByRole('button', { name: 'Segment entfernen' }).click();

@@ -413,7 +413,8 @@ export class SbWorkbench extends LitElement {
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 409) {
         await reloadOnConflict().catch(() => undefined);
-        this.status = { kind: 'conflict', message: `${t('error.conflict')} (${e.message})` };
+        const now = this.describeCurrent(e.current);
+        this.status = { kind: 'conflict', message: `${t('error.conflict')} (${e.message})${now ? ` ${now}` : ''}` };
       } else {
         this.status = {
           kind: 'error',
@@ -425,6 +426,21 @@ export class SbWorkbench extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** What the server holds now, in words (segments and codes), so the user sees what changed. */
+  private describeCurrent(current: unknown): string {
+    if (typeof current !== 'object' || current === null) return '';
+    const c = current as { codeId?: unknown; start?: unknown; end?: unknown; memo?: unknown; name?: unknown; coder?: unknown; version?: unknown };
+    const version = typeof c.version === 'number' ? c.version : undefined;
+    if (typeof c.codeId === 'string' && typeof c.start === 'number' && typeof c.end === 'number') {
+      const code = this.codes.find((x) => x.id === c.codeId)?.name ?? String(c.codeId);
+      const coder = typeof c.coder === 'string' ? (this.users[c.coder] ?? c.coder) : '';
+      const memo = typeof c.memo === 'string' && c.memo !== '' ? c.memo : '–';
+      return t('error.currentSegment', { code, start: c.start, end: c.end, coder, memo, version: version ?? '?' });
+    }
+    if (typeof c.name === 'string') return t('error.currentCode', { name: c.name, version: version ?? '?' });
+    return '';
   }
 
   private navigate(route: Route): void {

@@ -8,6 +8,8 @@
  * the Store has no entity for them yet. After a server restart a run can no longer be undone as a
  * whole (its segments remain and can be removed one by one).
  */
+import { nextProject } from './projects.js';
+import type { Project } from '../schemas/project.js';
 import { sentenceEnds } from './sentences.js';
 import type { Actor, Deps } from './deps.js';
 import { Conflict, Forbidden, InvalidInput, NotFound } from './errors.js';
@@ -129,14 +131,11 @@ export async function previewAutocode(deps: Deps, projectId: string, actor: Acto
 }
 
 const MAX_RUNS = 100;
-const runs = new WeakMap<object, Map<string, Map<string, AutocodeRun>>>();
 
-function runsOf(deps: Deps, projectId: string): Map<string, AutocodeRun> {
-  let byProject = runs.get(deps.store);
-  if (!byProject) runs.set(deps.store, (byProject = new Map()));
-  let map = byProject.get(projectId);
-  if (!map) byProject.set(projectId, (map = new Map()));
-  return map;
+async function projectOf(deps: Deps, projectId: string): Promise<Project> {
+  const project = await deps.store.getProject(projectId);
+  if (!project) throw new NotFound(`project ${projectId} not found`);
+  return project;
 }
 
 /** Code the planned ranges in one commit and record the run. */
@@ -155,7 +154,6 @@ export async function applyAutocode(deps: Deps, projectId: string, actor: Actor,
     modified: now,
     version: 1,
   }));
-  if (segments.length > 0) await deps.store.commit(projectId, { segments: { put: segments } });
   const run: AutocodeRun = {
     id: deps.newId(),
     codeId: p.codeId,
@@ -166,14 +164,16 @@ export async function applyAutocode(deps: Deps, projectId: string, actor: Actor,
     segments: segments.map((s) => ({ id: s.id, version: s.version })),
     duplicates: p.duplicates,
   };
-  const mine = runsOf(deps, projectId);
-  mine.set(run.id, run);
-  if (mine.size > MAX_RUNS) mine.delete(mine.keys().next().value as string);
+  // The segments and the record of the run in one commit: kept with the project (the last
+  // MAX_RUNS runs), so a run can be undone as one step even after a restart.
+  const project = await projectOf(deps, projectId);
+  const runs = [...(project.autocodeRuns ?? []), run].slice(-MAX_RUNS);
+  await deps.store.commit(projectId, { ...(segments.length > 0 ? { segments: { put: segments } } : {}), project: nextProject(project, { autocodeRuns: runs }) });
   return run;
 }
 
 export async function listAutocodeRuns(deps: Deps, projectId: string): Promise<AutocodeRun[]> {
-  return [...runsOf(deps, projectId).values()].reverse();
+  return [...((await projectOf(deps, projectId)).autocodeRuns ?? [])].reverse();
 }
 
 /**
@@ -181,9 +181,9 @@ export async function listAutocodeRuns(deps: Deps, projectId: string): Promise<A
  * or removed since, nothing is deleted (Conflict, HTTP 409, naming the changed segments).
  */
 export async function undoAutocode(deps: Deps, projectId: string, actor: Actor, runId: string): Promise<{ deleted: number }> {
-  const mine = runsOf(deps, projectId);
-  const run = mine.get(runId);
-  if (!run) throw new NotFound(`autocoding run ${runId} not found (runs are kept until the server restarts)`);
+  const project = await projectOf(deps, projectId);
+  const run = (project.autocodeRuns ?? []).find((r) => r.id === runId);
+  if (!run) throw new NotFound(`autocoding run ${runId} not found (the last ${MAX_RUNS} runs are kept)`);
   if (actor.role !== 'admin' && run.coder !== actor.userId) throw new Forbidden('only the coder who ran the autocoding (or an admin) may undo it');
   const current = new Map((await deps.store.listSegments(projectId, { coders: [run.coder] })).map((s) => [s.id, s]));
   const changed = run.segments.filter((ref) => current.get(ref.id)?.version !== ref.version);
@@ -195,7 +195,10 @@ export async function undoAutocode(deps: Deps, projectId: string, actor: Actor, 
     run.segments.map((ref) => ({ type: 'segment' as const, id: ref.id, documentId: (current.get(ref.id) as Segment).documentId })),
     deps.now(),
   );
-  await deps.store.commit(projectId, { segments: { delete: run.segments }, ...(memos.length > 0 ? { memos: { put: memos } } : {}) });
-  mine.delete(runId);
+  await deps.store.commit(projectId, {
+    segments: { delete: run.segments },
+    ...(memos.length > 0 ? { memos: { put: memos } } : {}),
+    project: nextProject(project, { autocodeRuns: (project.autocodeRuns ?? []).filter((r) => r.id !== runId) }),
+  });
   return { deleted: run.segments.length };
 }

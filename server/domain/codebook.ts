@@ -1,3 +1,4 @@
+import { nextProject } from './projects.js';
 import { Conflict, InvalidInput, NotFound } from './errors.js';
 import type { Deps } from './deps.js';
 import type { ChangeSet } from './store.js';
@@ -390,7 +391,7 @@ export async function importCodebook(
   if (created.length > 0 || addedRows > 0) {
     await deps.store.commit(projectId, {
       ...(created.length > 0 ? { codes: { put: created } } : {}),
-      ...(addedRows > 0 ? { project: { ...project, crosswalk } } : {}),
+      ...(addedRows > 0 ? { project: nextProject(project, { crosswalk }) } : {}),
     });
   }
   return { created, skipped, book, crosswalkRows: addedRows };
@@ -452,7 +453,7 @@ async function projectWithCrosswalk(deps: Deps, projectId: string, map: (id: str
   const project = await deps.store.getProject(projectId);
   if (!project) return undefined;
   const crosswalk = rewriteCrosswalk(project.crosswalk, map);
-  return crosswalk ? { ...project, crosswalk } : undefined;
+  return crosswalk ? nextProject(project, { crosswalk }) : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { nextProject } from './projects.js';
 import { InvalidInput, NotFound } from './errors.js';
 import type { Deps } from './deps.js';
 import { CrosswalkUpdateSchema, type Crosswalk, type CrosswalkEntry, type CrosswalkUpdate } from '../schemas/crosswalk.js';
@@ -34,6 +35,6 @@ export async function setCrosswalk(deps: Deps, projectId: string, input: Crosswa
     return { id, label: row.label, a: [...new Set(row.a)], b: [...new Set(row.b)], note: row.note };
   });
   if (issues.length > 0) throw new InvalidInput('the crosswalk names codes that do not exist', issues.slice(0, 50));
-  await deps.store.commit(projectId, { project: { ...project, crosswalk: rows } });
+  await deps.store.commit(projectId, { project: nextProject(project, { crosswalk: rows }) });
   return { rows };
 }

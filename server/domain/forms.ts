@@ -8,6 +8,7 @@
  * carries no version, so the optimistic checks are done here: a new form version must name the
  * current one (`basedOn`), an edit or decision of a requirement must name its current `version`.
  */
+import { nextProject } from './projects.js';
 import { Conflict, InvalidInput, NotFound, type ErrorIssue } from './errors.js';
 import type { Actor, Deps } from './deps.js';
 import { withDescendants } from './codebook.js';
@@ -205,7 +206,7 @@ async function importFormUnlocked(deps: Deps, projectId: string, raw: unknown, a
     form,
   };
   const forms = existing ? (project.forms ?? []).map((f) => (f.id === form.id ? { ...f, versions: [...f.versions, version] } : f)) : [...(project.forms ?? []), { id: form.id, versions: [version] }];
-  await deps.store.commit(projectId, { project: { ...project, forms } });
+  await deps.store.commit(projectId, { project: nextProject(project, { forms }) });
   return version;
 }
 
@@ -239,7 +240,7 @@ async function putFormVersionUnlocked(deps: Deps, projectId: string, formId: str
     form,
   };
   const forms = (project.forms ?? []).map((f) => (f.id === formId ? { ...f, versions: [...f.versions, version] } : f));
-  await deps.store.commit(projectId, { project: { ...project, forms } });
+  await deps.store.commit(projectId, { project: nextProject(project, { forms }) });
   return version;
 }
 
@@ -619,7 +620,7 @@ async function generateProposalsUnlocked(deps: Deps, projectId: string, formId: 
     created.push({ ...d, id: deps.newId(), status: 'open', decision: null, comments: [], created: now, modified: now, version: 1 });
   }
   const requirements = [...existing, ...created];
-  if (created.length > 0) await deps.store.commit(projectId, { project: { ...project, requirements } });
+  if (created.length > 0) await deps.store.commit(projectId, { project: nextProject(project, { requirements }) });
   return { created, requirements: requirements.filter((r) => r.formId === formId) };
 }
 
@@ -637,7 +638,7 @@ function findRequirement(project: Project, formId: string, id: string): Requirem
 
 async function saveRequirement(deps: Deps, project: Project, next: Requirement, forms?: StoredForm[]): Promise<void> {
   const requirements = (project.requirements ?? []).map((r) => (r.id === next.id ? next : r));
-  await deps.store.commit(project.id, { project: { ...project, requirements, ...(forms ? { forms } : {}) } });
+  await deps.store.commit(project.id, { project: nextProject(project, { requirements, ...(forms ? { forms } : {}) }) });
 }
 
 /** Edit an open proposal (title, rationale, the suggested field, options, help text, target). */

@@ -16,6 +16,7 @@ export async function createProject(deps: Deps, input: NewProject, id?: string):
     language: parsed.language ?? 'de',
     created: deps.now(),
     crosswalk: [],
+    version: 1,
   };
   await deps.store.createProject(project);
   return project;
@@ -95,4 +96,13 @@ export async function restoreProject(deps: Deps, raw: unknown, options: { asNewI
     createdUsers++;
   }
   return { project, createdUsers };
+}
+
+/**
+ * The project record with some fields changed and its version raised: every writer of the record
+ * (crosswalk, forms, requirements, autocoding runs) goes through this, so two read-modify-write
+ * changes that race get a Conflict instead of one silently undoing the other.
+ */
+export function nextProject(project: Project, patch: Partial<Omit<Project, 'id' | 'version' | 'created'>>): Project {
+  return { ...project, ...patch, version: project.version + 1 };
 }

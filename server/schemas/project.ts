@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IdSchema, LongTextSchema, NameSchema, TimestampSchema } from './common.js';
+import { IdSchema, LongTextSchema, NameSchema, TimestampSchema, VersionSchema } from './common.js';
+import { AutocodeRunSchema } from './search.js';
 import { CrosswalkSchema } from './crosswalk.js';
 import { RequirementSchema, StoredFormSchema } from './form.js';
 
@@ -20,6 +21,13 @@ export const ProjectSchema = z.object({
   forms: z.array(StoredFormSchema).max(100).optional(),
   /** Requirement proposals for the forms, with decisions and comments (issue 5). */
   requirements: z.array(RequirementSchema).max(10_000).optional(),
+  /** The last autocoding runs (issue 7), so a run can be undone as one step even after a restart. */
+  autocodeRuns: z.array(AutocodeRunSchema).max(100).optional(),
+  /**
+   * Optimistic concurrency for the project record itself (crosswalk, forms, requirements, runs are
+   * read, changed and written back): the same rule as every entity. Records from before have 1.
+   */
+  version: VersionSchema.default(1),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 

@@ -182,6 +182,12 @@ export class ProjectState {
   /** Validate a change completely before anything is mutated. */
   private check(change: ChangeSet): void {
     const restore = change.restore === true;
+    if (change.project && !restore) {
+      if (change.project.id !== this.project.id) throw new InvalidInput('a change cannot move the project to another id');
+      if (change.project.version !== this.project.version + 1) {
+        throw new Conflict(`the project record was changed by someone else (version ${this.project.version})`, this.project);
+      }
+    }
     checkVersions('document', this.documents, change.documents, restore);
     checkVersions('code', this.codes, change.codes, restore);
     checkVersions('segment', this.segments, change.segments, restore);

@@ -8,7 +8,7 @@ import { FakeApi, type Call } from './fake-api.js';
 
 const T = '2024-01-01T00:00:00.000Z';
 const admin: PublicUser = { id: 'u1', login: 'admin', displayName: 'Administration', role: 'admin', created: T, version: 1 };
-const project: Project = { id: 'p1', name: 'Demo: Relevanzmarkierungen', description: '', language: 'de', created: T, crosswalk: [] };
+const project: Project = { id: 'p1', name: 'Demo: Relevanzmarkierungen', description: '', language: 'de', created: T, crosswalk: [], version: 1 };
 const unauthorized = { status: 401, body: { error: { code: 'unauthorized', message: 'not signed in' } } };
 
 function api(): FakeApi {

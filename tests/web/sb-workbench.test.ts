@@ -16,7 +16,7 @@ import { FakeApi, type Call } from './fake-api.js';
 const T = '2024-01-01T00:00:00.000Z';
 const admin: PublicUser = { id: 'u1', login: 'admin', displayName: 'Administration', role: 'admin', created: T, version: 1 };
 const lead: PublicUser = { ...admin, id: 'u2', login: 'lead', displayName: 'Leitung', role: 'lead' };
-const project: Project = { id: 'p1', name: 'Demo: Relevanzmarkierungen', description: '', language: 'de', created: T, crosswalk: [] };
+const project: Project = { id: 'p1', name: 'Demo: Relevanzmarkierungen', description: '', language: 'de', created: T, crosswalk: [], version: 1 };
 const documents: DocumentListEntry[] = [
   { id: 'd1', title: 'Beobachtung 01', kind: 'observation', attributes: { region: { type: 'text', value: 'Region 1' } }, segmentCount: 3, length: 500, created: T, version: 1 },
   { id: 'd2', title: 'Interview 01', kind: 'interview', attributes: { region: { type: 'text', value: 'Region 1' } }, segmentCount: 2, length: 400, created: T, version: 1 },

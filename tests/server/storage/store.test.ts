@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyCode } from '../../../server/domain/coding.js';
 import { Conflict, NotFound } from '../../../server/domain/errors.js';
+import { nextProject } from '../../../server/domain/projects.js';
 import type { Store } from '../../../server/domain/store.js';
 import { LowdbStore } from '../../../server/storage/lowdb-store.js';
 import { DataDirectoryLocked } from '../../../server/storage/dir-lock.js';
@@ -49,6 +50,23 @@ for (const adapter of adapters) {
         const again = await opened.reopen();
         expect((await again.listSegments(projectId)).map((s) => s.id).sort()).toEqual(created.map((s) => s.id).sort());
       }
+    });
+
+    it('the project record is versioned: of two racing read-modify-write changes one gets a Conflict', async () => {
+      const opened = await adapter.open();
+      cleanup = opened.cleanup;
+      const { projectId } = await seedProject(opened.store);
+      const before = (await opened.store.getProject(projectId))!;
+      expect(before.version).toBe(1);
+      const results = await Promise.allSettled([
+        opened.store.commit(projectId, { project: nextProject(before, { description: 'eins' }) }),
+        opened.store.commit(projectId, { project: nextProject(before, { description: 'zwei' }) }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(Conflict);
+      const after = (await opened.store.getProject(projectId))!;
+      expect(after.version).toBe(2);
+      expect(['eins', 'zwei']).toContain(after.description);
     });
 
     it('concurrent updates of one segment: exactly one wins, the other gets 409', async () => {

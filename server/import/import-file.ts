@@ -111,7 +111,8 @@ export function importFile(file: string, bytes: Uint8Array, options: ImportFileO
     text,
     attributes,
     turns,
-    sourceFile: path.basename(file),
+    // win32.basename splits at both / and \, so a name like ..\..\x.txt keeps no path either.
+    sourceFile: path.win32.basename(file),
     sha256: createHash('sha256').update(bytes).digest('hex'),
   });
   if (!parsed.success) {

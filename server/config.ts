@@ -10,6 +10,10 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Automatic snapshots of every project while the server runs: every N minutes (0 = off). */
+  SICHTBAR_SNAPSHOT_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** How many snapshots per project to keep (the oldest are removed). */
+  SICHTBAR_SNAPSHOTS_KEEP: z.coerce.number().int().min(1).max(1000).default(10),
 });
 export type Config = z.infer<typeof EnvSchema>;
 

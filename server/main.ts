@@ -2,8 +2,12 @@ import { serve as serveNode } from '@hono/node-server';
 import { ensureAdmin } from './bootstrap.js';
 import { readConfig } from './config.js';
 import { createDemoProject } from './demo.js';
+import { withAudit } from './domain/audit.js';
 import { makeDeps } from './domain/deps.js';
+import { startSnapshots } from './export/backup.js';
 import { createApp } from './http/app.js';
+import { currentActor } from './http/request-context.js';
+import { FileAuditLog } from './storage/audit-log.js';
 import { LowdbStore } from './storage/lowdb-store.js';
 import { buildWeb } from './web-build.js';
 
@@ -19,7 +23,8 @@ export interface ServeOptions {
 /** Wiring only: open the store, make sure an admin exists, build the app, listen. */
 export async function serve(options: ServeOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const config = readConfig();
-  const store = await LowdbStore.open(options.dataDir);
+  // The audit trail wraps the store: every commit is recorded with the request's user (issue 9).
+  const store = withAudit(await LowdbStore.open(options.dataDir), { log: new FileAuditLog(options.dataDir), currentActor });
   const deps = makeDeps(store);
   try {
     const admin = await ensureAdmin(deps, config.SICHTBAR_ADMIN_PASSWORD);
@@ -37,6 +42,7 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
   if (web.built) options.log('Built the web UI bundle.');
   const webRoot = web.dir;
   const app = createApp({ deps, secureCookies: config.SICHTBAR_SECURE_COOKIES, webRoot });
+  const snapshots = startSnapshots(deps, options.dataDir, { minutes: config.SICHTBAR_SNAPSHOT_MINUTES, keep: config.SICHTBAR_SNAPSHOTS_KEEP, log: options.log });
   return new Promise((resolve, reject) => {
     const server = serveNode({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${info.port}`;
@@ -44,13 +50,13 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
         url,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => void store.close().then(done));
+            server.close(() => void snapshots.stop().then(() => store.close()).then(done));
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       });
     });
     server.on('error', (e) => {
-      void store.close();
+      void snapshots.stop().then(() => store.close());
       reject(e);
     });
   });

@@ -1,6 +1,8 @@
 import { agreementCommand } from './agreement.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import type { CliCommand } from './common.js';
 import { formCommand } from './form.js';
+import { refiCommand } from './refi.js';
 import { searchCommand, wordsCommand } from './search.js';
 
 /**
@@ -9,7 +11,10 @@ import { searchCommand, wordsCommand } from './search.js';
  */
 export const COMMANDS: CliCommand[] = [
   agreementCommand,
+  backupCommand,
+  restoreCommand,
   formCommand,
+  refiCommand,
   searchCommand,
   wordsCommand,
 ];

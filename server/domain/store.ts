@@ -29,6 +29,11 @@ export interface ChangeSet {
    * entities still follow the version rule.
    */
   restore?: boolean;
+  /**
+   * Who makes the change, for the audit trail (domain/audit.ts). Adapters ignore it; without it
+   * the audit decorator asks its `currentActor()` (the HTTP request context).
+   */
+  actor?: { userId: string };
   project?: Project;
   documents?: EntityChanges<Document>;
   codes?: EntityChanges<Code>;

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { TooLarge } from '../domain/errors.js';
 import { agreementRoutes } from './agreement.routes.js';
+import { auditRoutes } from './audit.routes.js';
 import { authRoutes, sessionMiddleware } from './auth.routes.js';
 import { codeRoutes } from './codes.routes.js';
 import { comparisonRoutes } from './comparison.routes.js';
@@ -14,6 +15,7 @@ import { formRoutes } from './forms.routes.js';
 import { memoRoutes } from './memos.routes.js';
 import { buildOpenApi } from './openapi.js';
 import { projectRoutes } from './projects.routes.js';
+import { refiRoutes } from './refi.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { segmentRoutes } from './segments.routes.js';
 import { LoginLimiter, SessionStore } from './sessions.js';
@@ -46,6 +48,8 @@ export function createApp(options: AppOptions) {
     .use('*', async (c, next) => {
       // Uploads carry their own limit (documents import); a restore may be large; the rest is small JSON.
       if (c.req.path.endsWith('/documents/import')) return next();
+      // REFI-QDA uploads carry their own limit (refi.routes.ts).
+      if (c.req.path.endsWith('/import/qdpx') || c.req.path.endsWith('/import/qdc')) return next();
       if (c.req.path === '/api/projects/restore') return restoreLimit(c, next);
       return jsonLimit(c, next);
     })
@@ -53,6 +57,8 @@ export function createApp(options: AppOptions) {
     .get('/health', (c) => c.json({ ok: true, store: options.deps.store.kind }, 200))
     .route('/auth', authRoutes(options, sessions, limiter))
     .route('/users', userRoutes(options, sessions))
+    // Before all project routes: its middleware makes the signed-in user the actor of the audit trail.
+    .route('/projects', auditRoutes(options))
     // First: its middleware publishes change notices after the project routes below have written.
     .route('/projects', eventRoutes(options))
     .route('/projects', projectRoutes(options))
@@ -64,7 +70,8 @@ export function createApp(options: AppOptions) {
     .route('/projects', comparisonRoutes(options))
     .route('/projects', agreementRoutes(options))
     .route('/projects', formRoutes(options))
-    .route('/projects', searchRoutes(options));
+    .route('/projects', searchRoutes(options))
+    .route('/projects', refiRoutes(options));
 
   const app = new Hono<AppEnv>()
     .use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } }))

@@ -8,6 +8,7 @@ import { CrosswalkSchema, CrosswalkUpdateSchema } from '../schemas/crosswalk.js'
 import { DocumentPatchSchema, DocumentSchema } from '../schemas/document.js';
 import { DocumentSetPatchSchema, DocumentSetSchema, NewDocumentSetSchema } from '../schemas/document-set.js';
 import { ProjectExportSchema } from '../schemas/export.js';
+import { AuditEntrySchema, AuditQuerySchema } from '../schemas/audit.js';
 import { MemoPatchSchema, MemoSchema, NewMemoSchema } from '../schemas/memo.js';
 import { NewProjectSchema, ProjectSchema } from '../schemas/project.js';
 import { InVivoSchema, NewSegmentSchema, SegmentPatchSchema, SegmentSchema } from '../schemas/segment.js';
@@ -18,6 +19,7 @@ import { ComparisonQuerySchema } from './comparison.routes.js';
 import { BacklogQuerySchema, CoverageQuerySchema, FormExportQuerySchema } from './forms.routes.js';
 import { CoverageResultSchema, DecisionSchema, FormDefinitionSchema, FormVersionSchema, NewCommentSchema, NewFormVersionSchema, RequirementPatchSchema, RequirementSchema, StoredFormSchema } from '../schemas/form.js';
 import { ImportResultSchema } from './documents.routes.js';
+import { QdcImportResultSchema, RefiExportQuerySchema, RefiImportResultSchema, RefiWarningSchema } from '../schemas/refi.js';
 import { SearchQuerySchema, WordsQuerySchema } from './search.routes.js';
 import { SegmentQueryParamsSchema } from './segments.routes.js';
 
@@ -54,6 +56,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/projects/restore', summary: 'Restore a project from its JSON export (admin)', tag: 'projects', body: ProjectExportSchema },
   { method: 'get', path: P, summary: 'One project', tag: 'projects', response: ProjectSchema },
   { method: 'delete', path: P, summary: 'Delete a project (admin)', tag: 'projects', response: ok },
+  { method: 'get', path: `${P}/audit`, summary: 'The audit trail: who created, changed or deleted what, and when (admin; format=json|csv)', tag: 'projects', query: AuditQuerySchema, response: z.object({ entries: z.array(AuditEntrySchema) }) },
   { method: 'get', path: `${P}/export`, summary: 'The whole project as JSON (users without password hashes)', tag: 'projects', response: ProjectExportSchema },
   { method: 'get', path: `${P}/documents`, summary: 'Documents with kind, attributes and segment counts', tag: 'documents' },
   { method: 'post', path: `${P}/documents/import`, summary: 'Upload files (multipart field "files"); every bad file is reported', tag: 'documents', multipart: true, response: ImportResultSchema },
@@ -69,6 +72,12 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: `${P}/codes/merge`, summary: 'Merge one code into another', tag: 'codes', body: MergeCodesSchema },
   { method: 'post', path: `${P}/codebook/import`, summary: 'Import a codebook file', tag: 'codes', body: CodebookFileSchema },
   { method: 'get', path: `${P}/codebook`, summary: 'Export the codebook (format=json|markdown)', tag: 'codes', query: z.object({ format: z.enum(['json', 'markdown']).optional() }), response: CodebookFileSchema },
+  { method: 'get', path: `${P}/export/qdpx`, summary: 'REFI-QDA project download (.qdpx, application/zip; lineEndings=lf|crlf); X-Sichtbar-Warnings = number of warnings', tag: 'refi', query: RefiExportQuerySchema },
+  { method: 'get', path: `${P}/export/qdpx/warnings`, summary: 'What the .qdpx export cannot carry over, element by element', tag: 'refi', query: RefiExportQuerySchema, response: z.object({ warnings: z.array(RefiWarningSchema) }) },
+  { method: 'get', path: `${P}/export/qdc`, summary: 'REFI-QDA codebook download (.qdc, application/xml); X-Sichtbar-Warnings = number of warnings', tag: 'refi' },
+  { method: 'get', path: `${P}/export/qdc/warnings`, summary: 'What the .qdc export cannot carry over', tag: 'refi', response: z.object({ warnings: z.array(RefiWarningSchema) }) },
+  { method: 'post', path: '/api/projects/import/qdpx', summary: 'Import a REFI-QDA project (.qdpx, multipart field "file") as a new project (admin, researcher)', tag: 'refi', multipart: true, response: RefiImportResultSchema },
+  { method: 'post', path: `${P}/codebook/import/qdc`, summary: 'Import a REFI-QDA codebook (.qdc, multipart field "file") into the code tree', tag: 'refi', multipart: true, response: QdcImportResultSchema },
   { method: 'get', path: `${P}/segments`, summary: 'Retrieve segments with text and context', tag: 'segments', query: SegmentQueryParamsSchema },
   { method: 'get', path: `${P}/segments/counts`, summary: 'Segment counts per code and per document', tag: 'segments', query: z.object({ coder: z.string().optional() }) },
   { method: 'post', path: `${P}/segments`, summary: 'Apply a code to a range (code points)', tag: 'segments', body: NewSegmentSchema, response: SegmentSchema },

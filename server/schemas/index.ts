@@ -15,3 +15,5 @@ export * from './export.js';
 export * from './search.js';
 export * from './agreement.js';
 export * from './events.js';
+export * from './refi.js';
+export * from './audit.js';

@@ -8,7 +8,7 @@ import type { Adapter } from 'lowdb';
  * write a temporary file in the same folder, fsync it, rename it over the target, fsync the folder.
  * (lowdb's own JSONFile renames without fsync, so an acknowledged write could vanish on power loss.)
  */
-export async function writeFileDurably(path: string, content: string, options: { syncDirectory?: boolean } = {}): Promise<void> {
+export async function writeFileDurably(path: string, content: string | Uint8Array, options: { syncDirectory?: boolean } = {}): Promise<void> {
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(tmp, 'w');
   try {

@@ -209,11 +209,17 @@ export class ProjectState {
       if (before && before.text !== d.text) throw new InvalidInput(`document ${id}: the text is immutable`);
     }
     const putSegments = new Map((change.segments?.put ?? []).map((s) => [s.id, s]));
+    // Lengths of documents put in this same change, measured once each (not once per segment).
+    const newLengths = new Map<string, number>();
     for (const s of putSegments.values()) {
       const doc = docOf(s.documentId);
       if (!doc) throw new NotFound(`document ${s.documentId} not found`);
       if (!codeExists(s.codeId)) throw new NotFound(`code ${s.codeId} not found`);
-      const length = putDocs.has(doc.id) ? cpLength(doc.text) : this.documentMeta(doc).length;
+      let length: number;
+      if (putDocs.has(doc.id)) {
+        length = newLengths.get(doc.id) ?? cpLength(doc.text);
+        newLengths.set(doc.id, length);
+      } else length = this.documentMeta(doc).length;
       if (s.end > length) throw new InvalidInput(`segment ${s.id}: end ${s.end} is beyond the document's ${length} characters`);
     }
     if (deletedCodes.size > 0) {

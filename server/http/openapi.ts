@@ -32,7 +32,8 @@ interface RouteDoc {
   body?: ZodType;
   query?: ZodType;
   response?: ZodType;
-  multipart?: boolean;
+  /** A multipart upload: `files` (several, with an optional `kind`) or `file` (one archive). */
+  multipart?: 'files' | 'file';
   public?: boolean;
 }
 
@@ -59,7 +60,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: `${P}/audit`, summary: 'The audit trail: who created, changed or deleted what, and when (admin; format=json|csv)', tag: 'projects', query: AuditQuerySchema, response: z.object({ entries: z.array(AuditEntrySchema) }) },
   { method: 'get', path: `${P}/export`, summary: 'The whole project as JSON (users without password hashes)', tag: 'projects', response: ProjectExportSchema },
   { method: 'get', path: `${P}/documents`, summary: 'Documents with kind, attributes and segment counts', tag: 'documents' },
-  { method: 'post', path: `${P}/documents/import`, summary: 'Upload files (multipart field "files"); every bad file is reported', tag: 'documents', multipart: true, response: ImportResultSchema },
+  { method: 'post', path: `${P}/documents/import`, summary: 'Upload files (multipart field "files"); every bad file is reported', tag: 'documents', multipart: 'files', response: ImportResultSchema },
   { method: 'get', path: `${P}/documents/:documentId`, summary: 'One document with text and speaker turns', tag: 'documents', response: DocumentSchema },
   { method: 'patch', path: `${P}/documents/:documentId`, summary: 'Change title or attributes', tag: 'documents', body: DocumentPatchSchema, response: DocumentSchema },
   { method: 'delete', path: `${P}/documents/:documentId`, summary: 'Delete a document (withSegments=true if coded)', tag: 'documents', query: version.extend({ withSegments: z.string().optional() }) },
@@ -76,8 +77,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: `${P}/export/qdpx/warnings`, summary: 'What the .qdpx export cannot carry over, element by element', tag: 'refi', query: RefiExportQuerySchema, response: z.object({ warnings: z.array(RefiWarningSchema) }) },
   { method: 'get', path: `${P}/export/qdc`, summary: 'REFI-QDA codebook download (.qdc, application/xml); X-Sichtbar-Warnings = number of warnings', tag: 'refi' },
   { method: 'get', path: `${P}/export/qdc/warnings`, summary: 'What the .qdc export cannot carry over', tag: 'refi', response: z.object({ warnings: z.array(RefiWarningSchema) }) },
-  { method: 'post', path: '/api/projects/import/qdpx', summary: 'Import a REFI-QDA project (.qdpx, multipart field "file") as a new project (admin, researcher)', tag: 'refi', multipart: true, response: RefiImportResultSchema },
-  { method: 'post', path: `${P}/codebook/import/qdc`, summary: 'Import a REFI-QDA codebook (.qdc, multipart field "file") into the code tree', tag: 'refi', multipart: true, response: QdcImportResultSchema },
+  { method: 'post', path: '/api/projects/import/qdpx', summary: 'Import a REFI-QDA project (.qdpx, multipart field "file") as a new project (admin, researcher)', tag: 'refi', multipart: 'file', response: RefiImportResultSchema },
+  { method: 'post', path: `${P}/codebook/import/qdc`, summary: 'Import a REFI-QDA codebook (.qdc, multipart field "file") into the code tree', tag: 'refi', multipart: 'file', response: QdcImportResultSchema },
   { method: 'get', path: `${P}/segments`, summary: 'Retrieve segments with text and context', tag: 'segments', query: SegmentQueryParamsSchema },
   { method: 'get', path: `${P}/segments/counts`, summary: 'Segment counts per code and per document', tag: 'segments', query: z.object({ coder: z.string().optional() }) },
   { method: 'post', path: `${P}/segments`, summary: 'Apply a code to a range (code points)', tag: 'segments', body: NewSegmentSchema, response: SegmentSchema },
@@ -179,7 +180,14 @@ export function buildOpenApi(): unknown {
     if (r.multipart) {
       op['requestBody'] = {
         required: true,
-        content: { 'multipart/form-data': { schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } }, kind: { type: 'string' } } } } },
+        content: {
+          'multipart/form-data': {
+            schema:
+              r.multipart === 'files'
+                ? { type: 'object', required: ['files'], properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } }, kind: { type: 'string' } } }
+                : { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+          },
+        },
       };
     }
     (paths[oaPath] ??= {})[r.method] = op;

@@ -17,6 +17,8 @@ import { serve } from './main.js';
 import { DocumentKindSchema } from './schemas/document.js';
 import { RoleSchema } from './schemas/user.js';
 import { COMMANDS } from './cli/commands.js';
+import { refiCommand } from './cli/refi.js';
+import { segmentsToCsv } from './export/spreadsheet.js';
 import { defaultIO, pickProject, reportError, runCommand, UsageError, withStore, type CliIO } from './cli/common.js';
 
 export type { CliIO };
@@ -26,11 +28,13 @@ const BUILTIN_USAGE = `Usage: sichtbar <command> --data DIR [options]
 Commands:
   init [--demo] [--name NAME]           create a project (with --demo: the demo project)
   serve [--port N] [--host H]           start the web app (default 127.0.0.1:3000)
-  import <paths…> [--kind K]            import .txt/.md files and folders; a project export (.json) is restored
+  import <paths…> [--kind K]            import .txt/.md files and folders; a project export (.json) is restored;
+                                        a REFI-QDA project (.qdpx) becomes a new project, a codebook (.qdc) joins the code tree
   codebook import FILE                  import a JSON codebook into the project
   codebook export [--format json|markdown] [--out FILE]
   user add --login L --role R [--name N] [--password-stdin]
-  export --format json [--out FILE]     the whole project as JSON
+  export --format json|csv|qdpx|qdc [--out FILE]
+                                        the project as JSON, its coded segments as CSV, or REFI-QDA
   compare [--a COND] [--b COND] [--by ATTR] [--json|--md|--html|--csv] [--out FILE]
                                         the visibility comparison of sets A and B (default --md);
                                         COND: kind=observation | kind=interview,documentation |
@@ -195,6 +199,10 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
       }
       case 'import': {
         if (rest.length === 0) throw new UsageError('import needs at least one path');
+        // REFI-QDA files (MAXQDA, ATLAS.ti, NVivo, QualCoder): the refi command does the work.
+        if (rest.length === 1 && /\.(qdpx|qdc|qde)$/i.test(rest[0]!)) {
+          return runCommand(refiCommand, ['import', rest[0]!, '--data', data, ...(o.project ? ['--project', o.project] : []), ...(json ? ['--json'] : [])], io);
+        }
         const kind = o.kind !== undefined ? DocumentKindSchema.safeParse(o.kind) : undefined;
         if (kind && !kind.success) throw new UsageError(`--kind must be one of ${DocumentKindSchema.options.join(', ')}`);
         return await withStore(data, async (store, deps) => {
@@ -274,11 +282,17 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         });
       }
       case 'export': {
-        if ((o.format ?? 'json') !== 'json') throw new UsageError('export supports --format json');
+        const format = o.format ?? 'json';
+        if (format === 'qdpx' || format === 'qdc') {
+          if (!o.out) throw new UsageError(`export --format ${format} needs --out FILE.${format}`);
+          const sub = format === 'qdpx' ? 'export' : 'export-codebook';
+          return runCommand(refiCommand, [sub, '--data', data, '--out', o.out, ...(o.project ? ['--project', o.project] : []), ...(json ? ['--json'] : [])], io);
+        }
+        if (format !== 'json' && format !== 'csv') throw new UsageError('export supports --format json, csv (coded segments), qdpx or qdc');
         return await withStore(data, async (store, deps) => {
           const projectId = await pickProject(store, o.project);
           const exported = await exportProject(deps, projectId);
-          const text = `${JSON.stringify(exported, null, 2)}\n`;
+          const text = format === 'csv' ? segmentsToCsv(exported) : `${JSON.stringify(exported, null, 2)}\n`;
           if (o.out) {
             await writeFile(o.out, text);
             say(`Wrote ${o.out}.`);

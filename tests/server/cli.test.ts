@@ -247,7 +247,7 @@ describe('export and restore', () => {
     expect(exported.users.map((u) => u.login)).toEqual(['admin']);
     for (const u of exported.users) expect(Object.keys(u)).not.toContain('passwordHash');
     expect(r.stdout).not.toContain('scrypt$');
-    expect((await cli(['export', '--format', 'csv', '--data', dir])).code).toBe(2);
+    expect((await cli(['export', '--format', 'xml', '--data', dir])).code).toBe(2);
 
     const exportFile = join(work, 'projekt.json');
     await writeFile(exportFile, r.stdout);

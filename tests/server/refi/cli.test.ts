@@ -2,18 +2,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli, type CliIO } from '../../../server/cli.js';
 import { LowdbStore } from '../../../server/storage/lowdb-store.js';
 import { tempDir } from '../helpers.js';
+import { runCliCaptured } from '../support.js';
 import { CODEBOOK_XSD, handAuthoredQdpx, PROJECT_XSD, xmllint } from './fixture.js';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), stdin: async () => '' };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => runCliCaptured(args);
 
 function onlyJson<T>(stdout: string): T {
   const value = JSON.parse(stdout) as T;

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, launchBrowser, startServer } from './server.js';
+import { launchBrowser, openDemoProject, startServer } from './server.js';
 
 /** The analysis tabs on the demo project in a real browser: agreement, forms, search. */
 describe('analysis tabs', () => {
@@ -15,13 +15,7 @@ describe('analysis tabs', () => {
     browser = await launchBrowser();
     page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByLabel('Anmeldename').fill('admin');
-    await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('link', { name: /Demo: Relevanzmarkierungen/ }).click();
-    await page.locator('sb-corpus-view table').waitFor();
-    base = page.url().replace(/\/corpus$/, '');
+    base = await openDemoProject(page, server.url);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, launchBrowser, startServer } from './server.js';
+import { ADMIN_PASSWORD, launchBrowser, signInAs, startServer } from './server.js';
 
 /** Two coders in two browsers on one document (issue 6: live collaboration and conflicts). */
 describe('team coding in two browsers', () => {
@@ -16,11 +16,7 @@ describe('team coding in two browsers', () => {
     const context = await browser.newContext();
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByLabel('Anmeldename').fill(login);
-    await page.getByLabel('Passwort').fill(password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('heading', { name: 'Projekte' }).waitFor();
+    await signInAs(page, server.url, login, password);
     return page;
   }
 

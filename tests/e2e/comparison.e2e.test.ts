@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, launchBrowser, startServer } from './server.js';
+import { launchBrowser, openDemoProject, startServer } from './server.js';
 
 /** The visibility comparison end to end: real server with the demo project, real browser. */
 describe('the comparison view', () => {
@@ -18,12 +18,7 @@ describe('the comparison view', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
-    await page.goto(server.url);
-    await page.getByLabel('Anmeldename').fill('admin');
-    await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('link', { name: /Demo: Relevanzmarkierungen/ }).click();
-    await page.locator('sb-corpus-view table').waitFor();
+    await openDemoProject(page, server.url);
   });
   afterAll(async () => {
     await browser?.close();

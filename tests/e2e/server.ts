@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ADMIN_PASSWORD = 'e2e-admin-passwort';
@@ -50,4 +50,21 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Sign in through the login form and wait for the project list. */
+export async function signInAs(page: Page, url: string, login = 'admin', password = ADMIN_PASSWORD): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Anmeldename').fill(login);
+  await page.getByLabel('Passwort').fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('heading', { name: 'Projekte' }).waitFor();
+}
+
+/** Sign in as admin and open the demo project's corpus; returns the project's base URL. */
+export async function openDemoProject(page: Page, url: string): Promise<string> {
+  await signInAs(page, url);
+  await page.getByRole('link', { name: /Demo: Relevanzmarkierungen/ }).click();
+  await page.locator('sb-corpus-view table').waitFor();
+  return page.url().replace(/\/corpus$/, '');
 }

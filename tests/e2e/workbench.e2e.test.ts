@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, launchBrowser, startServer } from './server.js';
+import { launchBrowser, openDemoProject, startServer } from './server.js';
 
 /** The coding workbench end to end: real server, real browser, real files. */
 describe('the coding workbench', () => {
@@ -20,13 +20,7 @@ describe('the coding workbench', () => {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    await page.goto(server.url);
-    await page.getByLabel('Anmeldename').fill('admin');
-    await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('link', { name: /Demo: Relevanzmarkierungen/ }).click();
-    await page.locator('sb-corpus-view table').waitFor();
-    projectUrl = page.url().replace(/\/corpus$/, '');
+    projectUrl = await openDemoProject(page, server.url);
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,36 +3,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli, type CliIO } from '../../server/cli.js';
 import { verifyPassword } from '../../server/domain/password.js';
 import type { CodebookEntry } from '../../server/schemas/codebook.js';
 import type { ProjectExport } from '../../server/schemas/export.js';
 import { LowdbStore } from '../../server/storage/lowdb-store.js';
 import { tempDir } from './helpers.js';
+import { onlyJson, runCliCaptured as cli } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOZIALRAUM = join(ROOT, 'codebooks', 'sozialraumorientierung.json');
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
 
-/** Runs the CLI in-process with captured streams. */
-async function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    stdin: async () => stdin,
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
 
-/** stdout must be exactly one pretty-printed JSON value and a newline, nothing else. */
-function onlyJson<T>(stdout: string): T {
-  const value = JSON.parse(stdout) as T;
-  expect(stdout).toBe(`${JSON.stringify(value, null, 2)}\n`);
-  return value;
-}
 
 let dir = '';
 let work = '';

@@ -38,3 +38,10 @@ export async function runCliCaptured(args: string[], stdin = ''): Promise<{ code
   const code = await runCli(args, io);
   return { code, stdout, stderr };
 }
+
+/** stdout must be exactly one pretty-printed JSON value and a newline, nothing else. */
+export function onlyJson<T>(stdout: string): T {
+  const value = JSON.parse(stdout) as T;
+  expect(stdout).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  return value;
+}

@@ -4,16 +4,11 @@ import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LowdbStore } from '../../../server/storage/lowdb-store.js';
 import { tempDir } from '../helpers.js';
-import { runCliCaptured } from '../support.js';
+import { onlyJson, runCliCaptured } from '../support.js';
 import { CODEBOOK_XSD, handAuthoredQdpx, PROJECT_XSD, xmllint } from './fixture.js';
 
 const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => runCliCaptured(args);
 
-function onlyJson<T>(stdout: string): T {
-  const value = JSON.parse(stdout) as T;
-  expect(stdout).toBe(`${JSON.stringify(value, null, 2)}\n`);
-  return value;
-}
 
 let dir = '';
 let work = '';

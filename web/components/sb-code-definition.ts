@@ -3,6 +3,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { AnchorExample, Code, CodeDefinition } from '../../server/schemas/code.js';
 import { LanguageController, t } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/de.js';
+import { alertBox } from './shared-styles.js';
 import { renderMarkdown } from '../markdown.js';
 
 /** Fired when the user saves the edited definition (Save, Ctrl+Enter or Retry after a failure). */
@@ -63,7 +64,9 @@ export class SbCodeDefinition extends LitElement {
     draft: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    alertBox,
+    css`
     :host {
       display: block;
     }
@@ -163,13 +166,6 @@ export class SbCodeDefinition extends LitElement {
       color: #64748b;
       margin: 0;
     }
-    [role='alert'] {
-      color: #b91c1c;
-      border: 1px solid #fca5a5;
-      background: #fef2f2;
-      padding: 0.4rem 0.6rem;
-      border-radius: 4px;
-    }
     .buttons {
       display: flex;
       gap: 0.5rem;
@@ -182,7 +178,8 @@ export class SbCodeDefinition extends LitElement {
       outline: 2px solid #1d4ed8;
       outline-offset: 2px;
     }
-  `;
+  `,
+  ];
 
   declare code: Code | null;
   declare editable: boolean;

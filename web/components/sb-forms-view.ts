@@ -13,6 +13,7 @@ import {
 } from '../../server/schemas/form.js';
 import type { PublicUser } from '../../server/schemas/user.js';
 import { ApiFailure, createClient, ok, type Client } from '../api.js';
+import { visuallyHidden } from './shared-styles.js';
 import { LanguageController, t } from '../i18n/index.js';
 
 type Tab = 'editor' | 'coverage' | 'proposals' | 'history' | 'preview';
@@ -72,21 +73,12 @@ export class SbFormsView extends LitElement {
     dragIndex: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
       font-size: 0.95rem;
-    }
-    .vh {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-      border: 0;
     }
     [role='tablist'] {
       display: flex;
@@ -227,7 +219,8 @@ export class SbFormsView extends LitElement {
       display: flex;
       flex-direction: column;
     }
-  `;
+  `,
+  ];
 
   declare projectId: string;
   declare user: PublicUser | undefined;

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Memo, MemoTarget } from '../../server/schemas/memo.js';
 import { LanguageController, t } from '../i18n/index.js';
+import { alertBox } from './shared-styles.js';
 import { renderMarkdown } from '../markdown.js';
 
 /** What `sb-memo-save` carries; `memoId` and `version` only when an existing memo is edited. */
@@ -65,7 +66,9 @@ export class SbMemoEditor extends LitElement {
     preview: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    alertBox,
+    css`
     :host {
       display: block;
     }
@@ -117,13 +120,6 @@ export class SbMemoEditor extends LitElement {
       color: #64748b;
       margin: 0;
     }
-    [role='alert'] {
-      color: #b91c1c;
-      border: 1px solid #fca5a5;
-      background: #fef2f2;
-      padding: 0.4rem 0.6rem;
-      border-radius: 4px;
-    }
     .buttons {
       display: flex;
       gap: 0.5rem;
@@ -132,7 +128,8 @@ export class SbMemoEditor extends LitElement {
       outline: 2px solid #1d4ed8;
       outline-offset: 2px;
     }
-  `;
+  `,
+  ];
 
   /** The memo to edit; null = a new memo. */
   declare memo: Memo | null;

@@ -5,6 +5,7 @@ import { LanguageController, t } from '../i18n/index.js';
 import type { Code } from '../../server/schemas/code.js';
 import type { DocumentSet } from '../../server/schemas/document-set.js';
 import type { AutocodePreview, AutocodeRun, AutocodeUnit, KeynessResult, SearchHit, SearchResult, WordsResult } from '../../server/schemas/search.js';
+import { visuallyHidden } from './shared-styles.js';
 import type { PublicUser } from '../../server/schemas/user.js';
 
 type Tab = 'search' | 'words';
@@ -54,18 +55,11 @@ export class SbSearchView extends LitElement {
     keyness: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
-    }
-    .vh {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
     }
     form,
     fieldset {
@@ -175,7 +169,8 @@ export class SbSearchView extends LitElement {
     .status {
       margin: 0.4rem 0;
     }
-  `;
+  `,
+  ];
 
   declare projectId: string;
   declare user: PublicUser | undefined;

@@ -14,3 +14,14 @@ export const visuallyHidden = css`
     border: 0;
   }
 `;
+
+/** An error message box (`role="alert"`) inside editors. */
+export const alertBox = css`
+  [role='alert'] {
+    color: #b91c1c;
+    border: 1px solid #fca5a5;
+    background: #fef2f2;
+    padding: 0.4rem 0.6rem;
+    border-radius: 4px;
+  }
+`;

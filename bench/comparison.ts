@@ -18,8 +18,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { ensureAdmin } from '../server/bootstrap.js';
 import { compareSets } from '../server/domain/comparison.js';
 import { addDocuments } from '../server/domain/corpus.js';
@@ -33,45 +31,12 @@ import { collectImports } from '../server/import/import-paths.js';
 import type { ComparisonOptions } from '../server/schemas/comparison.js';
 import { MemoryStore } from '../server/storage/memory-store.js';
 import { generateCodebook, generateCorpus, generateSegments } from './generate.js';
-import { distribution, figure, figureTable, GcMeter, timed, type Distribution, type Figure } from './measure.js';
+import { distribution, figure, figureTable, GcMeter, timed, type Distribution, type Figure, parseBenchArgs, log } from './measure.js';
 
 const TARGET_MS = 200;
 const BYTES_PER_DOCUMENT = 20_000;
 const CODES = 50;
 const ADMIN_PASSWORD = 'bench-password-1';
-
-const ArgsSchema = z.object({
-  documents: z.coerce.number().int().min(3).max(10_000),
-  segments: z.coerce.number().int().min(100).max(1_000_000),
-  runs: z.coerce.number().int().min(3).max(1000),
-  seed: z.string().min(1).max(100),
-  quick: z.boolean(),
-});
-
-function parseArguments(argv: string[]): z.infer<typeof ArgsSchema> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      documents: { type: 'string' },
-      segments: { type: 'string' },
-      runs: { type: 'string', default: '10' },
-      seed: { type: 'string', default: 'sichtbar' },
-      quick: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  return ArgsSchema.parse({
-    documents: values.documents ?? (values.quick ? 100 : 1000),
-    segments: values.segments ?? (values.quick ? 10_000 : 100_000),
-    runs: values.runs,
-    seed: values.seed,
-    quick: values.quick,
-  });
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
 /**
  * Run the tasks round-robin – three warm-up rounds, then `runs` measured rounds – so that JIT warm-up,
@@ -101,7 +66,7 @@ async function sampleRoundRobin<K extends string>(
 }
 
 async function main(): Promise<void> {
-  const args = parseArguments(process.argv.slice(2));
+  const args = parseBenchArgs(process.argv.slice(2), { runs: 10 });
   const started = new Date();
   const loadBefore = loadavg();
   const work = await mkdtemp(join(tmpdir(), 'sichtbar-bench-comparison-'));

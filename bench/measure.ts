@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
 
 /** Milliseconds elapsed while `task` runs, with its result. */
 export async function timed<T>(task: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
@@ -231,4 +233,45 @@ export function figureTable(figures: readonly Figure[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const BenchArgsSchema = z.object({
+  documents: z.coerce.number().int().min(3).max(10_000),
+  segments: z.coerce.number().int().min(100).max(1_000_000),
+  megabytes: z.coerce.number().min(0.1).max(500),
+  runs: z.coerce.number().int().min(3).max(1000),
+  seed: z.string().min(1).max(100),
+  quick: z.boolean(),
+});
+export type BenchArgs = z.infer<typeof BenchArgsSchema>;
+
+/**
+ * The size arguments every benchmark takes: `--documents N --segments M --megabytes X --runs R
+ * --seed S --quick` (quick: 100 documents, 10,000 segments, 2 MB). Each script uses what it needs.
+ */
+export function parseBenchArgs(argv: string[], defaults: { runs?: number; megabytes?: number } = {}): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      documents: { type: 'string' },
+      segments: { type: 'string' },
+      megabytes: { type: 'string' },
+      runs: { type: 'string' },
+      seed: { type: 'string', default: 'sichtbar' },
+      quick: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  return BenchArgsSchema.parse({
+    documents: values.documents ?? (values.quick ? 100 : 1000),
+    segments: values.segments ?? (values.quick ? 10_000 : 100_000),
+    megabytes: values.megabytes ?? (values.quick ? 2 : (defaults.megabytes ?? 50)),
+    runs: values.runs ?? defaults.runs ?? 10,
+    seed: values.seed,
+    quick: values.quick,
+  });
+}
+
+export function log(line: string): void {
+  process.stdout.write(`${line}\n`);
 }

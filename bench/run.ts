@@ -14,8 +14,6 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { ensureAdmin } from '../server/bootstrap.js';
 import { applyCode, retrieveSegments } from '../server/domain/coding.js';
 import { addDocuments } from '../server/domain/corpus.js';
@@ -28,20 +26,7 @@ import type { Document, DocumentMeta } from '../server/schemas/document.js';
 import type { Segment } from '../server/schemas/segment.js';
 import { LowdbStore } from '../server/storage/lowdb-store.js';
 import { generateCodebook, generateCorpus, generateSegments, Random } from './generate.js';
-import {
-  distribution,
-  figure,
-  figureTable,
-  folderSize,
-  GcMeter,
-  readAndParseJson,
-  replaceAtomically,
-  Samples,
-  timed,
-  writeAndSync,
-  type Distribution,
-  type Figure,
-} from './measure.js';
+import { distribution, figure, figureTable, folderSize, GcMeter, log, parseBenchArgs, readAndParseJson, replaceAtomically, Samples, timed, writeAndSync, type BenchArgs, type Distribution, type Figure } from './measure.js';
 
 /** Mean document size: 1,000 documents make 20 MB. */
 const BYTES_PER_DOCUMENT = 20_000;
@@ -49,37 +34,6 @@ const MB = 1_000_000;
 const CODES = 50;
 const ADMIN_PASSWORD = 'bench-password-1';
 const CONTEXT = 200;
-
-const ArgsSchema = z.object({
-  documents: z.coerce.number().int().min(3).max(10_000),
-  segments: z.coerce.number().int().min(100).max(1_000_000),
-  seed: z.string().min(1).max(100),
-  quick: z.boolean(),
-});
-type Args = z.infer<typeof ArgsSchema>;
-
-function parseArguments(argv: string[]): Args {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      documents: { type: 'string' },
-      segments: { type: 'string' },
-      seed: { type: 'string', default: 'sichtbar' },
-      quick: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  return ArgsSchema.parse({
-    documents: values.documents ?? (values.quick ? 100 : 1000),
-    segments: values.segments ?? (values.quick ? 10_000 : 100_000),
-    seed: values.seed,
-    quick: values.quick,
-  });
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
 const seconds = (ms: number): number => ms / 1000;
 
@@ -162,7 +116,7 @@ function randomRange(rnd: Random, length: number, min = 20, max = 300): { start:
 // ---------------------------------------------------------------------------------------------
 
 interface Context {
-  args: Args;
+  args: BenchArgs;
   work: string;
   figures: Figure[];
   info: Record<string, unknown>;
@@ -512,7 +466,7 @@ async function runAll(ctx: Context): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArguments(process.argv.slice(2));
+  const args = parseBenchArgs(process.argv.slice(2));
   const work = await mkdtemp(join(tmpdir(), 'sichtbar-bench-'));
   const ctx: Context = { args, work, figures: [], info: {} };
   const started = new Date();

@@ -22,8 +22,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { addDocuments } from '../server/domain/corpus.js';
 import { makeDeps } from '../server/domain/deps.js';
 import { createProject } from '../server/domain/projects.js';
@@ -32,38 +30,7 @@ import { search } from '../server/domain/search.js';
 import { collectImports } from '../server/import/import-paths.js';
 import { MemoryStore } from '../server/storage/memory-store.js';
 import { generateCorpus } from './generate.js';
-import { distribution, figure, figureTable, timed, type Figure } from './measure.js';
-
-const ArgsSchema = z.object({
-  documents: z.coerce.number().int().min(3).max(10_000),
-  megabytes: z.coerce.number().min(0.1).max(500),
-  runs: z.coerce.number().int().min(3).max(1000),
-  seed: z.string().min(1).max(100),
-});
-
-function parseArguments(argv: string[]): z.infer<typeof ArgsSchema> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      documents: { type: 'string' },
-      megabytes: { type: 'string' },
-      runs: { type: 'string', default: '20' },
-      seed: { type: 'string', default: 'sichtbar' },
-      quick: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  return ArgsSchema.parse({
-    documents: values.documents ?? (values.quick ? 100 : 1000),
-    megabytes: values.megabytes ?? (values.quick ? 2 : 50),
-    runs: values.runs,
-    seed: values.seed,
-  });
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
+import { distribution, figure, figureTable, timed, type Figure, parseBenchArgs, log } from './measure.js';
 
 function externalTool(): { name: string; run: (word: string, dir: string) => number } | null {
   for (const [name, args] of [
@@ -87,7 +54,7 @@ function externalTool(): { name: string; run: (word: string, dir: string) => num
 }
 
 async function main(): Promise<void> {
-  const args = parseArguments(process.argv.slice(2));
+  const args = parseBenchArgs(process.argv.slice(2), { runs: 20 });
   const work = await mkdtemp(join(tmpdir(), 'sichtbar-bench-search-'));
   const figures: Figure[] = [];
   const info: Record<string, unknown> = { started: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version };

@@ -53,10 +53,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '../../server/storage/*', '../../server/import/*'],
+              group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '!../../server/domain/code-tree.js', '../../server/storage/*', '../../server/import/*'],
               message: 'web/ imports only server/schemas/**, the pure server/domain/text.js and the AppType',
             },
-            { group: ['../server/*', '!../server/http', '!../server/schemas', '!../server/domain', '../server/domain/*', '!../server/domain/text.js'], message: 'web/ imports only server/schemas/**, server/domain/text.js and the AppType' },
+            { group: ['../server/*', '!../server/http', '!../server/schemas', '!../server/domain', '../server/domain/*', '!../server/domain/text.js', '!../server/domain/code-tree.js'], message: 'web/ imports only server/schemas/**, server/domain/text.js and the AppType' },
           ],
         },
       ],

@@ -36,6 +36,7 @@ import {
 import type { Code } from '../schemas/code.js';
 import type { DocumentMeta } from '../schemas/document.js';
 import type { Segment } from '../schemas/segment.js';
+import { codePathNames, PATH_SEPARATOR } from './code-tree.js';
 import type { User } from '../schemas/user.js';
 
 /** Login of the user whose segments form the consensus (master) coding; created on demand. */
@@ -60,20 +61,6 @@ interface Scope {
   segments: Segment[];
 }
 
-function codePaths(codes: readonly Code[]): Map<string, string> {
-  const byId = new Map(codes.map((c) => [c.id, c]));
-  const out = new Map<string, string>();
-  const pathOf = (c: Code, depth = 0): string => {
-    const known = out.get(c.id);
-    if (known !== undefined) return known;
-    const parent = c.parentId !== null ? byId.get(c.parentId) : undefined;
-    const p = parent && depth < 100 ? `${pathOf(parent, depth + 1)} › ${c.name}` : c.name;
-    out.set(c.id, p);
-    return p;
-  };
-  for (const c of codes) pathOf(c);
-  return out;
-}
 
 async function resolveScope(deps: Deps, projectId: string, opts: ReturnType<typeof AgreementOptionsSchema.parse>, viewer?: Actor): Promise<Scope> {
   if (!(await deps.store.getProject(projectId))) throw new NotFound(`project ${projectId} not found`);
@@ -127,7 +114,7 @@ async function resolveScope(deps: Deps, projectId: string, opts: ReturnType<type
   segments = segments.filter((s) => chosen.has(s.coder));
   const wantedCodes = opts.codeIds ? new Set(opts.codeIds) : new Set(segments.map((s) => s.codeId));
   segments = segments.filter((s) => wantedCodes.has(s.codeId));
-  const paths = codePaths(allCodes);
+  const paths = new Map([...codePathNames(allCodes)].map(([id, names]) => [id, names.join(PATH_SEPARATOR)]));
   const codes = allCodes.filter((c) => wantedCodes.has(c.id)).sort((a, b) => (paths.get(a.id) as string).localeCompare(paths.get(b.id) as string, 'de'));
   // Base documents: coded by at least one chosen coder (with any code of the scope).
   const coded = new Set(segments.map((s) => s.documentId));

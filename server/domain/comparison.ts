@@ -45,6 +45,7 @@ import {
 } from '../schemas/comparison.js';
 import type { Document, DocumentKind, DocumentMeta } from '../schemas/document.js';
 import type { DocumentSet } from '../schemas/document-set.js';
+import { codePathNames } from './code-tree.js';
 import type { Segment } from '../schemas/segment.js';
 
 /**
@@ -183,26 +184,11 @@ function documentsOfSide(spec: ParsedSideSpec, documents: readonly DocumentMeta[
   return new Set(ids);
 }
 
-function pathsOf(codes: readonly Code[]): Map<string, string[]> {
-  const byId = new Map(codes.map((c) => [c.id, c]));
-  const out = new Map<string, string[]>();
-  const pathOf = (c: Code): string[] => {
-    const known = out.get(c.id);
-    if (known) return known;
-    const parent = c.parentId !== null ? byId.get(c.parentId) : undefined;
-    // A guard against cycles the store already forbids.
-    const p = parent && parent.id !== c.id ? [...pathOf(parent), c.name] : [c.name];
-    out.set(c.id, p);
-    return p;
-  };
-  for (const c of codes) pathOf(c);
-  return out;
-}
 
 /** Rows: crosswalk rows first (in their order), then the code tree in pre-order (a parent before its sub-codes). */
 function buildRows(codes: readonly Code[], crosswalk: ComparisonContext['crosswalk']): RowDef[] {
   const byId = new Map(codes.map((c) => [c.id, c]));
-  const paths = pathsOf(codes);
+  const paths = codePathNames(codes);
   const codeOf = (id: string, side?: 'a' | 'b'): RowCode => {
     const c = byId.get(id) as Code;
     return { id, name: c.name, path: paths.get(id) ?? [c.name], ...(side ? { side } : {}) };

@@ -43,6 +43,7 @@ import {
   type StoredForm,
 } from '../schemas/form.js';
 import type { Project } from '../schemas/project.js';
+import { codePath } from './code-tree.js';
 import type { Segment } from '../schemas/segment.js';
 
 const queues = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -283,15 +284,6 @@ export function fieldStatistics(form: FormDefinition, records: readonly FormReco
   });
 }
 
-function pathOf(codes: ReadonlyMap<string, Code>, id: string): string[] {
-  const out: string[] = [];
-  let cur = codes.get(id);
-  for (let guard = 0; cur && guard < 100; guard++) {
-    out.unshift(cur.name);
-    cur = cur.parentId !== null ? codes.get(cur.parentId) : undefined;
-  }
-  return out;
-}
 
 interface CoverageData {
   project: Project;
@@ -360,7 +352,7 @@ async function analyse(deps: Deps, projectId: string, formId: string, options: C
     const code = byId.get(codeId);
     if (!code || e.docs.size < opts.minDocuments) continue;
     const cells = fields.map((f) => ({ fieldId: f.id, captures: captured.get(f.id)?.has(codeId) ?? false, inText: inText.get(`${codeId}\u0000${f.id}`) ?? 0 }));
-    rows.push({ code: { id: code.id, name: code.name, path: pathOf(byId, code.id) }, documentsA: e.docs.size, segmentsA: e.segments, cells, covered: cells.some((c) => c.captures || c.inText > 0) });
+    rows.push({ code: { id: code.id, name: code.name, path: codePath(code, byId) }, documentsA: e.docs.size, segmentsA: e.segments, cells, covered: cells.some((c) => c.captures || c.inText > 0) });
   }
   const treeOrder = new Map<string, number>();
   const walk = (parent: string | null, prefix: number[]): void => {

@@ -9,7 +9,13 @@
 import { CodePointIndex } from '../domain/text.js';
 import type { AttributeValue } from '../schemas/attribute.js';
 import type { Code } from '../schemas/code.js';
+import { codePathNames } from '../domain/code-tree.js';
 import type { ProjectExport } from '../schemas/export.js';
+
+/** Code paths with MAXQDA's separator " > " (the path column its codebook import reads). */
+function codePathsForSpreadsheet(codes: readonly Code[]): Map<string, string> {
+  return new Map([...codePathNames(codes)].map(([id, names]) => [id, names.join(' > ')]));
+}
 
 function cell(v: string | number | boolean): string {
   let s = String(v);
@@ -22,21 +28,6 @@ function rows(table: (string | number | boolean)[][]): string {
   return `\ufeff${table.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
-function codePaths(codes: readonly Code[]): Map<string, string> {
-  const byId = new Map(codes.map((c) => [c.id, c]));
-  const paths = new Map<string, string>();
-  const path = (id: string, depth = 0): string => {
-    const known = paths.get(id);
-    if (known !== undefined) return known;
-    const c = byId.get(id);
-    if (!c || depth > 100) return '?';
-    const p = c.parentId ? `${path(c.parentId, depth + 1)} > ${c.name}` : c.name;
-    paths.set(id, p);
-    return p;
-  };
-  for (const c of codes) path(c.id);
-  return paths;
-}
 
 function attributeText(v: AttributeValue | undefined): string | number | boolean {
   return v === undefined ? '' : v.value;
@@ -44,7 +35,7 @@ function attributeText(v: AttributeValue | undefined): string | number | boolean
 
 /** One row per segment: document, kind, every attribute, code path, coder, offsets, text, memo. */
 export function segmentsToCsv(data: ProjectExport): string {
-  const paths = codePaths(data.codes);
+  const paths = codePathsForSpreadsheet(data.codes);
   const users = new Map(data.users.map((u) => [u.id, u.displayName]));
   const docs = new Map(data.documents.map((d) => [d.id, d]));
   const indexes = new Map<string, CodePointIndex>();
@@ -66,7 +57,7 @@ export function segmentsToCsv(data: ProjectExport): string {
 
 /** The code × document matrix: segment counts, or 0/1 for "coded at all". Codes in tree order. */
 export function matrixToCsv(data: ProjectExport, mode: 'counts' | 'binary' = 'counts'): string {
-  const paths = codePaths(data.codes);
+  const paths = codePathsForSpreadsheet(data.codes);
   const docs = [...data.documents].sort((a, b) => a.title.localeCompare(b.title));
   const counts = new Map<string, number>();
   for (const s of data.segments) counts.set(`${s.codeId}\0${s.documentId}`, (counts.get(`${s.codeId}\0${s.documentId}`) ?? 0) + 1);

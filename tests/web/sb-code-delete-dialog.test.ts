@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { Code } from '../../server/schemas/code.js';
 import '../../web/components/sb-code-delete-dialog.js';
-import { codesInTreeOrder, descendantIds } from '../../web/components/sb-code-delete-dialog.js';
+import { codesInTreeOrder, descendantIds, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
 import type { CodeDeleteEvent, SbCodeDeleteDialog } from '../../web/components/sb-code-delete-dialog.js';
 
 const base = { colour: '#336699', isCodable: true, definition: { description: '', inclusion: '', exclusion: '', anchors: [], rules: '' }, created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', version: 1 };
@@ -32,7 +32,7 @@ describe('sb-code-delete-dialog', () => {
   it('lists descendants and the codes in tree order with their paths', () => {
     expect(descendantIds(codes, 'a')).to.deep.equal(['a1', 'a2']);
     expect(descendantIds(codes, 'c')).to.deep.equal([]);
-    expect(codesInTreeOrder(codes).map((e) => e.path)).to.deep.equal([
+    expect(codesInTreeOrder(codes).map((e) => e.path.join(PATH_SEPARATOR))).to.deep.equal([
       'Beratung',
       'Beratung › Begrüßen',
       'Beratung › Begrüßen › Hand geben',

@@ -1,48 +1,9 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Code, DeleteCode } from '../../server/schemas/code.js';
+import { codesInTreeOrder, descendantIds, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
 import { LanguageController, t } from '../i18n/index.js';
 
-/** Ids of all codes below `id` (children, grandchildren, …), cycle-safe. */
-export function descendantIds(codes: readonly Code[], id: string): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>([id]);
-  const queue = [id];
-  while (queue.length > 0) {
-    const parent = queue.shift();
-    for (const c of codes) {
-      if (c.parentId === parent && !seen.has(c.id)) {
-        seen.add(c.id);
-        out.push(c.id);
-        queue.push(c.id);
-      }
-    }
-  }
-  return out;
-}
 
-/** The codes in tree order (depth first, siblings by `order`), each with its path "A › B › C" for choosers. */
-export function codesInTreeOrder(codes: readonly Code[]): { code: Code; path: string }[] {
-  const ids = new Set(codes.map((c) => c.id));
-  const byParent = new Map<string | null, Code[]>();
-  for (const c of codes) {
-    const parent = c.parentId !== null && ids.has(c.parentId) ? c.parentId : null;
-    byParent.set(parent, [...(byParent.get(parent) ?? []), c]);
-  }
-  const out: { code: Code; path: string }[] = [];
-  const seen = new Set<string>();
-  const walk = (parentId: string | null, prefix: string): void => {
-    const kids = [...(byParent.get(parentId) ?? [])].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
-    for (const c of kids) {
-      if (seen.has(c.id)) continue;
-      seen.add(c.id);
-      const path = prefix ? `${prefix} › ${c.name}` : c.name;
-      out.push({ code: c, path });
-      walk(c.id, path);
-    }
-  };
-  walk(null, '');
-  return out;
-}
 
 /** Fired when the user confirms the deletion with an explicit decision about segments and sub-codes. */
 export class CodeDeleteEvent extends Event {
@@ -201,7 +162,7 @@ export class SbCodeDeleteDialog extends LitElement {
   }
 
   /** Codable codes that survive the deletion as chosen so far. */
-  private moveTargets(): { code: Code; path: string }[] {
+  private moveTargets(): ReturnType<typeof codesInTreeOrder> {
     if (!this.code) return [];
     const gone = new Set([this.code.id, ...(this.childChoice === 'lift' ? [] : this.descendants())]);
     return codesInTreeOrder(this.codes).filter((e) => e.code.isCodable && !gone.has(e.code.id));
@@ -310,7 +271,7 @@ export class SbCodeDeleteDialog extends LitElement {
                       @change=${(e: Event) => (this.moveTo = (e.target as HTMLSelectElement).value)}
                     >
                       <option value="" ?selected=${this.moveTo === ''}>${t('codes.chooseCode')}</option>
-                      ${targets.map((e) => html`<option value=${e.code.id} ?selected=${this.moveTo === e.code.id}>${e.path}</option>`)}
+                      ${targets.map((e) => html`<option value=${e.code.id} ?selected=${this.moveTo === e.code.id}>${e.path.join(PATH_SEPARATOR)}</option>`)}
                     </select></label
                   >`}
             </fieldset>`

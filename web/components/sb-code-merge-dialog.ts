@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Code } from '../../server/schemas/code.js';
 import { LanguageController, t } from '../i18n/index.js';
-import { codesInTreeOrder, descendantIds } from './sb-code-delete-dialog.js';
+import { codesInTreeOrder, descendantIds, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
 
 /** Fired when the user confirms merging `sourceId` into `targetId` (the source is deleted afterwards). */
 export class CodeMergeEvent extends Event {
@@ -120,7 +120,7 @@ export class SbCodeMergeDialog extends LitElement {
     else if (!this.open && dialog.open) dialog.close();
   }
 
-  private targets(): { code: Code; path: string; disabled: boolean }[] {
+  private targets(): (ReturnType<typeof codesInTreeOrder>[number] & { disabled: boolean })[] {
     const source = this.source;
     if (!source) return [];
     const excluded = new Set([source.id, ...descendantIds(this.codes, source.id)]);
@@ -171,7 +171,7 @@ export class SbCodeMergeDialog extends LitElement {
             >${t('codes.mergeTarget')}
             <select name="target" .value=${this.choice} @change=${(e: Event) => (this.choice = (e.target as HTMLSelectElement).value)}>
               <option value="" ?selected=${this.choice === ''}>${t('codes.chooseCode')}</option>
-              ${targets.map((e) => html`<option value=${e.code.id} ?disabled=${e.disabled} ?selected=${this.choice === e.code.id}>${e.path}</option>`)}
+              ${targets.map((e) => html`<option value=${e.code.id} ?disabled=${e.disabled} ?selected=${this.choice === e.code.id}>${e.path.join(PATH_SEPARATOR)}</option>`)}
             </select></label
           >`}
       ${targets.some((e) => e.disabled) ? html`<p>${t('codes.mergeFolderHint')}</p>` : nothing}

@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Code } from '../../server/schemas/code.js';
 import { LanguageController, t } from '../i18n/index.js';
-import { descendantIds } from './sb-code-delete-dialog.js';
+import { descendantIds } from '../../server/domain/code-tree.js';
 import './sb-code-merge-dialog.js';
 
 export { CodeDeleteEvent } from './sb-code-delete-dialog.js';

@@ -4,9 +4,9 @@
  * `matchesFilter` in server/domain/corpus.ts, which web/ may not import) and code paths.
  */
 import type { AttributeValue } from '../../server/schemas/attribute.js';
-import type { Code } from '../../server/schemas/code.js';
 import type { DocumentFilter, DocumentSet } from '../../server/schemas/document-set.js';
 import type { DocumentKind, DocumentMeta } from '../../server/schemas/document.js';
+export { codePath, codesInTreeOrder, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
 import { getLanguage, t } from '../i18n/index.js';
 
 // Re-exported for web/*.ts modules, whose lint rule admits only the AppType from ../server.
@@ -110,43 +110,5 @@ export function kindLabel(kind: DocumentKind): string {
   return t(`corpus.kind.${kind}`);
 }
 
-/** Names of a code and its ancestors, root first. Cycles (which the server prevents) end the walk. */
-export function codePath(code: Code, byId: ReadonlyMap<string, Code>): string[] {
-  const names: string[] = [];
-  const seen = new Set<string>();
-  let c: Code | undefined = code;
-  while (c && !seen.has(c.id)) {
-    seen.add(c.id);
-    names.unshift(c.name);
-    c = c.parentId === null ? undefined : byId.get(c.parentId);
-  }
-  return names;
-}
 
-/** Separator between the names of a code path. */
-export const PATH_SEPARATOR = ' › ';
 
-/** Codes in tree order (depth first, siblings by `order`), each with its depth (0 = root). */
-export function codesInTreeOrder(codes: readonly Code[]): { code: Code; depth: number }[] {
-  const ids = new Set(codes.map((c) => c.id));
-  const children = new Map<string | null, Code[]>();
-  for (const c of codes) {
-    const parent = c.parentId !== null && ids.has(c.parentId) ? c.parentId : null;
-    const list = children.get(parent) ?? [];
-    list.push(c);
-    children.set(parent, list);
-  }
-  for (const list of children.values()) list.sort((a, b) => a.order - b.order || collator.compare(a.name, b.name));
-  const out: { code: Code; depth: number }[] = [];
-  const seen = new Set<string>();
-  const walk = (parent: string | null, depth: number): void => {
-    for (const c of children.get(parent) ?? []) {
-      if (seen.has(c.id)) continue;
-      seen.add(c.id);
-      out.push({ code: c, depth });
-      walk(c.id, depth + 1);
-    }
-  };
-  walk(null, 0);
-  return out;
-}

@@ -9,6 +9,7 @@
 import { CodePointIndex } from '../../server/domain/text.js';
 import type { Code } from '../../server/schemas/code.js';
 import type { SpeakerTurn } from '../../server/schemas/document.js';
+import { codesInTreeOrder, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
 import type { Segment } from '../../server/schemas/segment.js';
 
 /** One line of the text (split at "\n"); empty lines are paragraphs too, so they keep their place. */
@@ -205,37 +206,6 @@ export function shrinkStart(model: DocumentModel, start: number): number {
 
 /** Code paths ("Beratung › Begrüßen") and the tree's depth-first order, for lists of codes. */
 export function codePaths(codes: readonly Code[]): { paths: Map<string, string>; ordered: Code[] } {
-  const byId = new Map(codes.map((c) => [c.id, c]));
-  const paths = new Map<string, string>();
-  const pathOf = (code: Code): string => {
-    const names: string[] = [];
-    const seen = new Set<string>();
-    for (let c: Code | undefined = code; c && !seen.has(c.id); c = c.parentId === null ? undefined : byId.get(c.parentId)) {
-      seen.add(c.id);
-      names.unshift(c.name);
-    }
-    return names.join(' › ');
-  };
-  for (const c of codes) paths.set(c.id, pathOf(c));
-  const children = new Map<string | null, Code[]>();
-  for (const c of codes) {
-    const parent = c.parentId !== null && byId.has(c.parentId) ? c.parentId : null;
-    const list = children.get(parent);
-    if (list) list.push(c);
-    else children.set(parent, [c]);
-  }
-  const ordered: Code[] = [];
-  const visited = new Set<string>();
-  const walk = (parent: string | null): void => {
-    for (const c of (children.get(parent) ?? []).sort((a, b) => a.order - b.order)) {
-      if (visited.has(c.id)) continue;
-      visited.add(c.id);
-      ordered.push(c);
-      walk(c.id);
-    }
-  };
-  walk(null);
-  // Codes caught in a parent cycle are unreachable from the roots; list them anyway.
-  for (const c of codes) if (!visited.has(c.id)) ordered.push(c);
-  return { paths, ordered };
+  const ordered = codesInTreeOrder(codes);
+  return { paths: new Map(ordered.map((e) => [e.code.id, e.path.join(PATH_SEPARATOR)])), ordered: ordered.map((e) => e.code) };
 }

@@ -11,14 +11,17 @@ import { createProject, exportProject, restoreProject } from './domain/projects.
 import { createUser } from './domain/users.js';
 import { compareSets } from './domain/comparison.js';
 import { comparisonToCsv, comparisonToHtml, comparisonToMarkdown } from './export/comparison-report.js';
+import { codebookToDocx } from './export/codebook-docx.js';
 import { ComparisonOptionsSchema, parseSideConditions, type ComparisonOptions, type ParsedSideSpec } from './schemas/comparison.js';
 import { collectImports } from './import/import-paths.js';
 import { serve } from './main.js';
 import { DocumentKindSchema } from './schemas/document.js';
 import { RoleSchema } from './schemas/user.js';
 import { COMMANDS } from './cli/commands.js';
+import { pseudonymiseImports } from './domain/pseudonyms.js';
 import { refiCommand } from './cli/refi.js';
-import { segmentsToCsv } from './export/spreadsheet.js';
+import { buildSpreadsheet, isCodebookTableFile, readCodebookTableFile, reportCodebookImport, spreadsheetOptions, writeFileAtomically } from './cli/spreadsheet.js';
+import { importCodebookTable } from './import/codebook-table.js';
 import { defaultIO, pickProject, reportError, runCommand, UsageError, withStore, type CliIO } from './cli/common.js';
 
 export type { CliIO };
@@ -28,13 +31,18 @@ const BUILTIN_USAGE = `Usage: sichtbar <command> --data DIR [options]
 Commands:
   init [--demo] [--name NAME]           create a project (with --demo: the demo project)
   serve [--port N] [--host H]           start the web app (default 127.0.0.1:3000)
-  import <paths…> [--kind K]            import .txt/.md files and folders; a project export (.json) is restored;
+  import <paths…> [--kind K] [--pseudonymise]
+                                        import .txt/.md/.docx/.odt/.rtf/.srt/.vtt files and folders; a project export (.json) is restored;
+                                        --pseudonymise replaces the names of the project's pseudonym key first;
                                         a REFI-QDA project (.qdpx) becomes a new project, a codebook (.qdc) joins the code tree
-  codebook import FILE                  import a JSON codebook into the project
-  codebook export [--format json|markdown] [--out FILE]
+  codebook import FILE                  import a codebook into the project: JSON, or a table (.csv/.xlsx) with a
+                                        path column ("Parent > Child" or "Parent\\Child") and descriptions
+  codebook export [--format json|markdown|docx] [--out FILE]   (docx needs --out)
   user add --login L --role R [--name N] [--password-stdin]
-  export --format json|csv|qdpx|qdc [--out FILE]
-                                        the project as JSON, its coded segments as CSV, or REFI-QDA
+  export --format json|csv|xlsx|qdpx|qdc [--out FILE]
+                                        the project as JSON, a spreadsheet (CSV, XLSX: needs --out), or REFI-QDA;
+                                        spreadsheets: --table segments (one row per coded segment, default)
+                                        or --table matrix (code × document counts; --binary for 0/1)
   compare [--a COND] [--b COND] [--by ATTR] [--json|--md|--html|--csv] [--out FILE]
                                         the visibility comparison of sets A and B (default --md);
                                         COND: kind=observation | kind=interview,documentation |
@@ -125,6 +133,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         port: { type: 'string' },
         host: { type: 'string' },
         kind: { type: 'string' },
+        pseudonymise: { type: 'boolean', default: false },
         format: { type: 'string' },
         out: { type: 'string' },
         login: { type: 'string' },
@@ -146,6 +155,8 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         coder: { type: 'string', multiple: true },
         'pair-by': { type: 'string' },
         'include-unused': { type: 'boolean', default: false },
+        table: { type: 'string' },
+        binary: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -188,7 +199,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         const port = o.port !== undefined ? Number(o.port) : config.SICHTBAR_PORT;
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not ${o.port}`);
         const server = await serve({ dataDir: data, port, host: o.host ?? config.SICHTBAR_HOST, demoIfEmpty: o['demo-if-empty'] === true, log: say });
-        say(`Sichtbar runs at ${server.url}  (data: ${data}; stop with Ctrl+C)`);
+        say(`Sichtbar runs at ${server.url}  (data: ${config.SICHTBAR_DATABASE_URL ? 'PostgreSQL' : data}; stop with Ctrl+C)`);
         if (json) print({ url: server.url });
         await new Promise<void>((resolve) => {
           const stop = (): void => void server.close().then(resolve);
@@ -199,6 +210,8 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
       }
       case 'import': {
         if (rest.length === 0) throw new UsageError('import needs at least one path');
+        // A project export or REFI-QDA project is restored as it is: refuse rather than silently keep real names.
+        if (o.pseudonymise && rest.length === 1 && /\.(json|qdpx|qdc|qde)$/i.test(rest[0]!)) throw new UsageError('--pseudonymise applies to text files; import the project, then run "sichtbar pseudonymise apply"');
         // REFI-QDA files (MAXQDA, ATLAS.ti, NVivo, QualCoder): the refi command does the work.
         if (rest.length === 1 && /\.(qdpx|qdc|qde)$/i.test(rest[0]!)) {
           return runCommand(refiCommand, ['import', rest[0]!, '--data', data, ...(o.project ? ['--project', o.project] : []), ...(json ? ['--json'] : [])], io);
@@ -222,7 +235,10 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
           const projectId = await pickProject(store, o.project);
           const collected = await collectImports(rest);
           if (kind?.success) for (const item of collected.imported) item.document.kind = kind.data;
-          const docs = collected.imported.length > 0 ? await addDocuments(deps, projectId, collected.imported.map((i) => i.document)) : [];
+          // --pseudonymise: the project's key (data/keys/, or its table in PostgreSQL) replaces real names before anything is stored.
+          const incoming = collected.imported.map((i) => i.document);
+          const toStore = o.pseudonymise && incoming.length > 0 ? await pseudonymiseImports(deps, projectId, incoming) : incoming;
+          const docs = collected.imported.length > 0 ? await addDocuments(deps, projectId, toStore) : [];
           const imported = docs.map((d, i) => ({ file: collected.imported[i]!.file, documentId: d.id, title: d.title, kind: d.kind }));
           if (json) print({ imported, failed: collected.failed });
           else {
@@ -237,6 +253,15 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         const [sub, file] = rest;
         if (sub === 'import') {
           if (!file) throw new UsageError('codebook import needs a FILE');
+          if (isCodebookTableFile(file)) {
+            // Read and checked in full before the store is opened: a bad file writes nothing.
+            const table = await readCodebookTableFile(file);
+            return await withStore(data, async (store, deps) => {
+              const projectId = await pickProject(store, o.project);
+              reportCodebookImport(io, json, { projectId, ...(await importCodebookTable(deps, projectId, table)) });
+              return 0;
+            });
+          }
           return await withStore(data, async (store, deps) => {
             const projectId = await pickProject(store, o.project);
             let raw: unknown;
@@ -253,11 +278,17 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
         }
         if (sub === 'export') {
           const format = o.format ?? 'json';
-          if (format !== 'json' && format !== 'markdown') throw new UsageError('--format must be json or markdown');
+          if (format !== 'json' && format !== 'markdown' && format !== 'docx') throw new UsageError('--format must be json, markdown or docx');
+          if (format === 'docx' && !o.out) throw new UsageError('codebook export --format docx needs --out FILE.docx');
           return await withStore(data, async (store) => {
             const projectId = await pickProject(store, o.project);
             const project = (await store.getProject(projectId))!;
             const book = exportCodebook(await store.listCodes(projectId), { name: 'codebook', title: `Codebuch: ${project.name}`, language: project.language }, project.crosswalk);
+            if (format === 'docx') {
+              await writeFile(o.out!, await codebookToDocx(book));
+              say(`Wrote ${o.out}.`);
+              return 0;
+            }
             const text = format === 'json' ? `${JSON.stringify(book, null, 2)}\n` : codebookToMarkdown(book);
             if (o.out) {
               await writeFile(o.out, text);
@@ -288,11 +319,29 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
           const sub = format === 'qdpx' ? 'export' : 'export-codebook';
           return runCommand(refiCommand, [sub, '--data', data, '--out', o.out, ...(o.project ? ['--project', o.project] : []), ...(json ? ['--json'] : [])], io);
         }
-        if (format !== 'json' && format !== 'csv') throw new UsageError('export supports --format json, csv (coded segments), qdpx or qdc');
+        if (format !== 'json' && format !== 'csv' && format !== 'xlsx') throw new UsageError('export supports --format json, csv, xlsx, qdpx or qdc');
+        const sheet = spreadsheetOptions(format, o.table, o.binary === true);
+        if (format === 'csv' || format === 'xlsx') {
+          const out = o.out;
+          if (format === 'xlsx' && !out) throw new UsageError('export --format xlsx needs --out FILE.xlsx');
+          return await withStore(data, async (store, deps) => {
+            const projectId = await pickProject(store, o.project);
+            const content = await buildSpreadsheet(deps, projectId, format, sheet.table, sheet.binary);
+            if (!out) {
+              io.stdout(String(content));
+              return 0;
+            }
+            await writeFileAtomically(out, content);
+            const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+            if (json) print({ file: out, bytes, format, table: sheet.table, ...(sheet.table === 'matrix' ? { values: sheet.binary ? 'binary' : 'counts' } : {}) });
+            else say(`Wrote ${out} (${bytes} bytes).`);
+            return 0;
+          });
+        }
         return await withStore(data, async (store, deps) => {
           const projectId = await pickProject(store, o.project);
           const exported = await exportProject(deps, projectId);
-          const text = format === 'csv' ? segmentsToCsv(exported) : `${JSON.stringify(exported, null, 2)}\n`;
+          const text = `${JSON.stringify(exported, null, 2)}\n`;
           if (o.out) {
             await writeFile(o.out, text);
             say(`Wrote ${o.out}.`);

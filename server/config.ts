@@ -6,6 +6,11 @@ const EnvSchema = z.object({
   SICHTBAR_HOST: z.string().default('127.0.0.1'),
   SICHTBAR_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SICHTBAR_DATA: z.string().default('data'),
+  /** postgres://… : keep the data in PostgreSQL instead of the data directory (team servers, issue 10). */
+  SICHTBAR_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'SICHTBAR_DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
   SICHTBAR_SECURE_COOKIES: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

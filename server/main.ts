@@ -2,13 +2,11 @@ import { serve as serveNode } from '@hono/node-server';
 import { ensureAdmin } from './bootstrap.js';
 import { readConfig } from './config.js';
 import { createDemoProject } from './demo.js';
-import { withAudit } from './domain/audit.js';
 import { makeDeps } from './domain/deps.js';
 import { startSnapshots } from './export/backup.js';
 import { createApp } from './http/app.js';
 import { currentActor } from './http/request-context.js';
-import { FileAuditLog } from './storage/audit-log.js';
-import { LowdbStore } from './storage/lowdb-store.js';
+import { openBackend } from './storage/open-store.js';
 import { buildWeb } from './web-build.js';
 
 export interface ServeOptions {
@@ -24,8 +22,12 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const config = readConfig();
   // The audit trail wraps the store: every commit is recorded with the request's user (issue 9).
-  const store = withAudit(await LowdbStore.open(options.dataDir), { log: new FileAuditLog(options.dataDir), currentActor });
-  const deps = makeDeps(store);
+  // With SICHTBAR_DATABASE_URL the data, sessions and live notices live in PostgreSQL (issue 10).
+  const backend = await openBackend({ dataDir: options.dataDir, databaseUrl: config.SICHTBAR_DATABASE_URL }, currentActor);
+  const { store } = backend;
+  // The pseudonym keys live apart from the project data: data/keys/<projectId>.json, or their own
+  // table in PostgreSQL (issue 9, item 1).
+  const deps = makeDeps(store, { pseudonymKeys: backend.pseudonymKeys });
   try {
     const admin = await ensureAdmin(deps, config.SICHTBAR_ADMIN_PASSWORD);
     if (admin.password) options.log(`Created user "admin" with password: ${admin.password}  (shown once; set SICHTBAR_ADMIN_PASSWORD to choose it)`);
@@ -35,14 +37,22 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
       options.log(`Created the demo project: ${demo.documents} documents, ${demo.segments} coded segments.`);
     }
   } catch (e) {
-    await store.close();
+    await backend.close();
     throw e;
   }
   const web = await buildWeb();
   if (web.built) options.log('Built the web UI bundle.');
   const webRoot = web.dir;
-  const app = createApp({ deps, secureCookies: config.SICHTBAR_SECURE_COOKIES, webRoot });
-  const snapshots = startSnapshots(deps, options.dataDir, { minutes: config.SICHTBAR_SNAPSHOT_MINUTES, keep: config.SICHTBAR_SNAPSHOTS_KEEP, log: options.log });
+  const app = createApp({
+    deps,
+    secureCookies: config.SICHTBAR_SECURE_COOKIES,
+    webRoot,
+    ...(backend.sessions ? { sessions: backend.sessions } : {}),
+    ...(backend.loginLimits ? { loginLimits: backend.loginLimits } : {}),
+    ...(backend.bus ? { bus: backend.bus } : {}),
+  });
+  // Snapshots are for the embedded store; PostgreSQL is backed up with its own tools (pg_dump).
+  const snapshots = startSnapshots(deps, options.dataDir, { minutes: backend.embedded ? config.SICHTBAR_SNAPSHOT_MINUTES : 0, keep: config.SICHTBAR_SNAPSHOTS_KEEP, log: options.log });
   return new Promise((resolve, reject) => {
     const server = serveNode({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${info.port}`;
@@ -50,13 +60,13 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
         url,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => void snapshots.stop().then(() => store.close()).then(done));
+            server.close(() => void snapshots.stop().then(() => backend.close()).then(done));
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       });
     });
     server.on('error', (e) => {
-      void snapshots.stop().then(() => store.close());
+      void snapshots.stop().then(() => backend.close());
       reject(e);
     });
   });

@@ -40,11 +40,13 @@ export interface UploadResult {
  * Upload files with progress. fetch() cannot report upload progress, so this one call uses
  * XMLHttpRequest; its URL still comes from the typed client (`$url()`), so the route is checked.
  */
-export function uploadWithProgress(url: URL | string, files: File[], kind: string, onProgress: (loaded: number, total: number) => void): Promise<UploadResult> {
+export function uploadWithProgress(url: URL | string, files: File[], kind: string, onProgress: (loaded: number, total: number) => void, options: { pseudonymise?: boolean } = {}): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     for (const f of files) form.append('files', f, f.name);
     if (kind) form.append('kind', kind);
+    // Replace the names of the project's pseudonym key before anything is stored (issue 9).
+    if (options.pseudonymise) form.append('pseudonymise', 'true');
     const xhr = new XMLHttpRequest();
     xhr.open('POST', String(url));
     xhr.withCredentials = true;

@@ -20,7 +20,7 @@ export type Route =
   | { name: 'coding'; projectId: string; documentId: string | null; codeId: string | null; at: { start: number; end: number } | null }
   | { name: 'segments'; projectId: string; codeIds: string[]; includeSubcodes: boolean; setId: string | null }
   | { name: 'memos'; projectId: string }
-  | { name: 'forms' | 'agreement' | 'search'; projectId: string }
+  | { name: 'forms' | 'agreement' | 'search' | 'exchange' | 'audit' | 'pseudonyms'; projectId: string }
   | ({ name: 'comparison'; projectId: string } & ComparisonRouteQuery);
 
 const ID = '[A-Za-z0-9_.:%-]+';
@@ -32,7 +32,7 @@ function int(v: string | null): number | null {
 /** Parse a path and query string into a Route; anything unknown is the project list. */
 export function parseRoute(pathname: string, search: string): Route {
   const q = new URLSearchParams(search);
-  const m = new RegExp(`^/projects/(${ID})(?:/(corpus|coding|segments|memos|comparison|forms|agreement|search))?(?:/(${ID}))?/?$`).exec(pathname);
+  const m = new RegExp(`^/projects/(${ID})(?:/(corpus|coding|segments|memos|comparison|forms|agreement|search|exchange|audit|pseudonyms))?(?:/(${ID}))?/?$`).exec(pathname);
   if (!m) return { name: 'projects' };
   const projectId = decodeURIComponent(m[1] as string);
   switch (m[2]) {
@@ -60,6 +60,9 @@ export function parseRoute(pathname: string, search: string): Route {
     case 'forms':
     case 'agreement':
     case 'search':
+    case 'exchange':
+    case 'audit':
+    case 'pseudonyms':
       return { name: m[2], projectId };
     case 'comparison': {
       // `show` lists the shown sections; absent = all of them, empty = none.
@@ -91,6 +94,9 @@ export function routeToUrl(route: Route): string {
     case 'forms':
     case 'agreement':
     case 'search':
+    case 'exchange':
+    case 'audit':
+    case 'pseudonyms':
       return `${base}/${route.name}`;
     case 'coding': {
       const q = new URLSearchParams();

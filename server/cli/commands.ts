@@ -2,6 +2,8 @@ import { agreementCommand } from './agreement.js';
 import { backupCommand, restoreCommand } from './backup.js';
 import type { CliCommand } from './common.js';
 import { formCommand } from './form.js';
+import { pseudonymiseCommand } from './pseudonymise.js';
+import { migrateCommand } from './migrate.js';
 import { refiCommand } from './refi.js';
 import { searchCommand, wordsCommand } from './search.js';
 
@@ -14,6 +16,8 @@ export const COMMANDS: CliCommand[] = [
   backupCommand,
   restoreCommand,
   formCommand,
+  pseudonymiseCommand,
+  migrateCommand,
   refiCommand,
   searchCommand,
   wordsCommand,

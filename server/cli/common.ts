@@ -3,7 +3,7 @@ import { readConfig } from '../config.js';
 import { makeDeps, type Deps } from '../domain/deps.js';
 import { DomainError } from '../domain/errors.js';
 import type { Store } from '../domain/store.js';
-import { LowdbStore } from '../storage/lowdb-store.js';
+import { openStore, pseudonymKeysFor } from '../storage/open-store.js';
 
 /** Bad usage: exit code 2. */
 export class UsageError extends Error {}
@@ -24,10 +24,11 @@ export const defaultIO: CliIO = {
   },
 };
 
+/** Open the data directory's store – or PostgreSQL when SICHTBAR_DATABASE_URL is set – for one command. */
 export async function withStore<T>(dataDir: string, fn: (store: Store, deps: Deps) => Promise<T>): Promise<T> {
-  const store = await LowdbStore.open(dataDir);
+  const store = await openStore({ dataDir, databaseUrl: readConfig().SICHTBAR_DATABASE_URL });
   try {
-    return await fn(store, makeDeps(store));
+    return await fn(store, makeDeps(store, { pseudonymKeys: pseudonymKeysFor(store, dataDir) }));
   } finally {
     await store.close();
   }
@@ -70,6 +71,8 @@ export interface CliCommand<O extends ParseArgsConfig['options'] = ParseArgsConf
   /** Usage lines shown in `sichtbar --help`. */
   usage: string;
   options: O;
+  /** False for commands that name their stores otherwise (migrate); --data is required by default. */
+  needsData?: boolean;
   run: (ctx: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[]; io: CliIO; dataDir: string; projectOption: string | undefined; json: boolean }) => Promise<number>;
 }
 
@@ -89,13 +92,13 @@ export async function runCommand(command: CliCommand, argv: string[], io: CliIO)
   try {
     readConfig();
     const data = parsed.values['data'];
-    if (typeof data !== 'string') throw new UsageError('--data DIR is required');
+    if (typeof data !== 'string' && command.needsData !== false) throw new UsageError('--data DIR is required');
     const project = parsed.values['project'];
     return await command.run({
       values: parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>,
       positionals: parsed.positionals,
       io,
-      dataDir: data,
+      dataDir: typeof data === 'string' ? data : '',
       projectOption: typeof project === 'string' ? project : undefined,
       json: parsed.values['json'] === true,
     });

@@ -4,9 +4,11 @@
  * be created; applying writes the whole run as ONE store commit, and the run is recorded (its id and
  * the created segments with their versions) so it can be undone as one step.
  *
- * Runs are recorded in the process (per store and project, the last 100), not in the project file:
- * the Store has no entity for them yet. After a server restart a run can no longer be undone as a
- * whole (its segments remain and can be removed one by one).
+ * Runs are recorded with the project (`Project.autocodeRuns`, the last 100), in the same commit as
+ * their segments. That commit is also one step of the general undo (domain/undo.ts): the coder's
+ * Ctrl+Z removes the segments and the run's record together, and redo brings both back.
+ * `undoAutocode` stays for undoing a chosen run from the run list (also an admin, also an older
+ * run); it makes one commit too, which the general undo can take back.
  */
 import { nextProject } from './projects.js';
 import type { Project } from '../schemas/project.js';

@@ -20,7 +20,8 @@ import type { Segment } from '../schemas/segment.js';
 import { rescueMemos } from './memos.js';
 
 /** A palette for codes created without a colour (distinct, readable on white). */
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000', '#000075', '#e6a400'];
+/** Colours new codes get in turn (also codes imported from tables). */
+export const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000', '#000075', '#e6a400'];
 
 export const EMPTY_DEFINITION: CodeDefinition = { description: '', inclusion: '', exclusion: '', anchors: [], rules: '' };
 

@@ -1,4 +1,5 @@
 import type { Role } from '../schemas/user.js';
+import type { PseudonymKeys } from './pseudonyms.js';
 import type { Store } from './store.js';
 
 /** What every domain operation needs: the store, a clock and an id source (both replaceable in tests). */
@@ -6,6 +7,8 @@ export interface Deps {
   store: Store;
   now: () => string;
   newId: () => string;
+  /** The pseudonym keys, kept apart from the store (issue 9, item 1); without it the key routes answer 404. */
+  pseudonymKeys?: PseudonymKeys;
 }
 
 /** Who acts. */
@@ -19,5 +22,6 @@ export function makeDeps(store: Store, overrides: Partial<Omit<Deps, 'store'>> =
     store,
     now: overrides.now ?? (() => new Date().toISOString()),
     newId: overrides.newId ?? (() => globalThis.crypto.randomUUID()),
+    ...(overrides.pseudonymKeys ? { pseudonymKeys: overrides.pseudonymKeys } : {}),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Live collaboration (issue 6): an in-process bus of change notices per project. The HTTP layer
  * publishes after a successful write and streams notices to subscribers (Server-Sent Events). One
- * server process holds every session, so an in-process bus is enough; several processes would need
- * a shared channel (e.g. PostgreSQL LISTEN/NOTIFY with the PostgreSQL store).
+ * embedded server process holds every session, so an in-process bus is enough; several processes on
+ * one PostgreSQL database share notices through LISTEN/NOTIFY (storage/pg-events.ts).
  */
 import type { ChangeNotice } from '../schemas/events.js';
 
@@ -25,6 +25,14 @@ export class ChangeBus {
 
   publish(projectId: string, notices: readonly ChangeNotice[]): void {
     for (const listener of this.listeners.get(projectId) ?? []) for (const n of notices) listener(n);
+  }
+
+  /**
+   * Whether a notice for the project could reach anyone. In-process: only local subscribers; a
+   * bus shared between processes (PostgreSQL) cannot know the other processes' subscribers.
+   */
+  hasAudience(projectId: string): boolean {
+    return this.subscribers(projectId) > 0;
   }
 
   subscribers(projectId: string): number {

@@ -459,6 +459,29 @@ export async function projectIndex(deps: Deps, projectId: string): Promise<Proje
   return run;
 }
 
+/** Tokens of recently searched documents (id and version), for the narrowed search. */
+const recentTokens = new Map<string, DocumentTokens>();
+const RECENT_TOKENS_LIMIT = 20_000;
+
+/**
+ * An index of just the given documents (the candidates a database's full-text index found), with
+ * their tokens kept in a bounded cache between queries.
+ */
+export function candidateIndex(projectId: string, documents: readonly Document[]): ProjectIndex {
+  const index = new ProjectIndex();
+  for (const doc of documents) {
+    const key = `${projectId}\u0000${doc.id}\u0000${doc.version}`;
+    let tokens = recentTokens.get(key);
+    if (tokens) recentTokens.delete(key);
+    else tokens = tokensOf(doc.text);
+    // Re-inserted last: the Map's order is the recency order.
+    recentTokens.set(key, tokens);
+    if (recentTokens.size > RECENT_TOKENS_LIMIT) recentTokens.delete(recentTokens.keys().next().value as string);
+    index.add(doc, tokens);
+  }
+  return index;
+}
+
 /** Forget a project's index (after a project is deleted, or in tests). */
 export function dropIndex(deps: Deps, projectId: string): void {
   projectsOf(deps).delete(projectId);

@@ -21,7 +21,8 @@ import { withDescendants } from './codebook.js';
 import { documentIdsOfSet } from './corpus.js';
 import type { Deps } from './deps.js';
 import { InvalidInput, NotFound } from './errors.js';
-import { foldCase, projectIndex, stem, tokenize, type IndexedDocument, type ProjectIndex } from './search-index.js';
+import { candidateIndex, foldCase, projectIndex, stem, tokenize, type IndexedDocument, type ProjectIndex } from './search-index.js';
+import { candidateQuery, textSearchOf } from './text-search.js';
 import { SearchRequestSchema, type SearchHit, type SearchRequest, type SearchResult, type SearchScope } from '../schemas/search.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -388,7 +389,10 @@ export interface RawHit {
 /** All hits of a query (code-point ranges), ordered by document title and position. */
 export async function findHits(deps: Deps, projectId: string, query: string, scope: SearchScope = {}): Promise<RawHit[]> {
   const tree = parseQuery(query);
-  const index = await projectIndex(deps, projectId);
+  // With PostgreSQL its German full-text index picks the documents that may match; the exact
+  // matching below is the same either way (domain/text-search.ts).
+  const narrowing = textSearchOf(deps.store);
+  const index = narrowing ? candidateIndex(projectId, await narrowing.candidateDocuments(projectId, candidateQuery(tree))) : await projectIndex(deps, projectId);
   const resolved = await resolveScope(deps, projectId, index, scope);
   const matches = evaluate(index, tree, resolved.documents, resolved.ranges);
   const rank = index.titleRank();

@@ -34,6 +34,12 @@ export interface ChangeSet {
    * the audit decorator asks its `currentActor()` (the HTTP request context).
    */
   actor?: { userId: string };
+  /**
+   * Ids of documents whose text this change may replace (pseudonymisation, domain/pseudonyms.ts);
+   * every other document text is immutable. The caller moves the document's segments and turns in
+   * the same change; the store checks that every remaining segment fits the new text.
+   */
+  replaceTexts?: readonly string[];
   project?: Project;
   documents?: EntityChanges<Document>;
   codes?: EntityChanges<Code>;
@@ -65,8 +71,11 @@ export interface Store {
   listUsers(): Promise<User[]>;
   getUser(id: string): Promise<User | undefined>;
   findUserByLogin(login: string): Promise<User | undefined>;
-  /** Create (version 1) or replace (stored version + 1) a user. */
-  putUser(user: User): Promise<void>;
+  /**
+   * Create (version 1) or replace (stored version + 1) a user. `restore` (migrating a store) lets a
+   * new user keep the version it has.
+   */
+  putUser(user: User, options?: { restore?: boolean }): Promise<void>;
   deleteUser(ref: VersionedRef): Promise<void>;
 
   listProjects(): Promise<Project[]>;

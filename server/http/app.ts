@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { TooLarge } from '../domain/errors.js';
 import { agreementRoutes } from './agreement.routes.js';
-import { auditRoutes } from './audit.routes.js';
+import { auditRoutes, serverAuditRoutes } from './audit.routes.js';
 import { authRoutes, sessionMiddleware } from './auth.routes.js';
 import { codeRoutes } from './codes.routes.js';
 import { comparisonRoutes } from './comparison.routes.js';
@@ -15,11 +15,15 @@ import { formRoutes } from './forms.routes.js';
 import { memoRoutes } from './memos.routes.js';
 import { buildOpenApi } from './openapi.js';
 import { projectRoutes } from './projects.routes.js';
+import { pseudonymRoutes } from './pseudonyms.routes.js';
 import { refiRoutes } from './refi.routes.js';
+import { requestContext } from './request-context.js';
 import { searchRoutes } from './search.routes.js';
 import { segmentRoutes } from './segments.routes.js';
 import { LoginLimiter, SessionStore } from './sessions.js';
 import { setRoutes } from './sets.routes.js';
+import { undoRoutes } from './undo.routes.js';
+import { spreadsheetRoutes } from './spreadsheet.routes.js';
 import { userRoutes } from './users.routes.js';
 import { webRoutes } from './web.routes.js';
 
@@ -28,8 +32,8 @@ const MAX_RESTORE = 500 * 1024 * 1024;
 
 /** Build the whole HTTP app around a store (json-server's `createApp(db)` shape). */
 export function createApp(options: AppOptions) {
-  const sessions = new SessionStore();
-  const limiter = new LoginLimiter();
+  const sessions = options.sessions ?? new SessionStore();
+  const limiter = options.loginLimits ?? new LoginLimiter();
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON;
   const jsonLimit = bodyLimit({
     maxSize: maxJson,
@@ -50,18 +54,24 @@ export function createApp(options: AppOptions) {
       if (c.req.path.endsWith('/documents/import')) return next();
       // REFI-QDA uploads carry their own limit (refi.routes.ts).
       if (c.req.path.endsWith('/import/qdpx') || c.req.path.endsWith('/import/qdc')) return next();
+      // Codebook tables (CSV, XLSX) carry their own limit (spreadsheet.routes.ts).
+      if (c.req.path.endsWith('/codebook/import/spreadsheet')) return next();
       if (c.req.path === '/api/projects/restore') return restoreLimit(c, next);
       return jsonLimit(c, next);
     })
     .use('*', sessionMiddleware(options, sessions))
+    // The signed-in user is the actor of every audited write (user changes too, not only projects).
+    .use('*', requestContext())
     .get('/health', (c) => c.json({ ok: true, store: options.deps.store.kind }, 200))
     .route('/auth', authRoutes(options, sessions, limiter))
     .route('/users', userRoutes(options, sessions))
+    .route('/audit', serverAuditRoutes(options))
     // Before all project routes: its middleware makes the signed-in user the actor of the audit trail.
     .route('/projects', auditRoutes(options))
     // First: its middleware publishes change notices after the project routes below have written.
-    .route('/projects', eventRoutes(options))
+    .route('/projects', eventRoutes(options, options.bus))
     .route('/projects', projectRoutes(options))
+    .route('/projects', undoRoutes(options))
     .route('/projects', documentRoutes(options))
     .route('/projects', codeRoutes(options))
     .route('/projects', segmentRoutes(options))
@@ -71,7 +81,9 @@ export function createApp(options: AppOptions) {
     .route('/projects', agreementRoutes(options))
     .route('/projects', formRoutes(options))
     .route('/projects', searchRoutes(options))
-    .route('/projects', refiRoutes(options));
+    .route('/projects', refiRoutes(options))
+    .route('/projects', pseudonymRoutes(options))
+    .route('/projects', spreadsheetRoutes(options));
 
   const app = new Hono<AppEnv>()
     .use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } }))

@@ -1,11 +1,12 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { Unauthorized, Forbidden } from '../domain/errors.js';
+import { recordServerEvent } from '../domain/audit.js';
+import { Unauthorized, Forbidden, TooManyRequests } from '../domain/errors.js';
 import { verifyPassword } from '../domain/password.js';
 import { toPublicUser } from '../domain/users.js';
 import { LoginSchema } from '../schemas/user.js';
 import type { AppEnv, AppOptions } from './context.js';
-import type { LoginLimiter, SessionStore } from './sessions.js';
+import type { LoginLimits, Sessions } from './sessions.js';
 import { valid } from './validate.js';
 
 export const SESSION_COOKIE = 'sichtbar_session';
@@ -20,15 +21,15 @@ function clientAddress(c: { env: unknown }): string {
 }
 
 /** Requires a valid session on every /api route except login and health, and the CSRF header on writes. */
-export function sessionMiddleware(options: AppOptions, sessions: SessionStore): MiddlewareHandler<AppEnv> {
+export function sessionMiddleware(options: AppOptions, sessions: Sessions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const path = c.req.path;
     if (path === '/api/auth/login' || path === '/api/health' || path === '/api/openapi.json') return next();
-    const session = sessions.get(getCookie(c, SESSION_COOKIE));
+    const session = await sessions.get(getCookie(c, SESSION_COOKIE));
     if (!session) throw new Unauthorized('please sign in');
     const user = await options.deps.store.getUser(session.userId);
     if (!user) {
-      sessions.delete(session.token);
+      await sessions.delete(session.token);
       throw new Unauthorized('please sign in');
     }
     if (!SAFE_METHODS.has(c.req.method) && c.req.header('x-csrf-token') !== session.csrf) {
@@ -40,21 +41,39 @@ export function sessionMiddleware(options: AppOptions, sessions: SessionStore): 
   };
 }
 
-export function authRoutes(options: AppOptions, sessions: SessionStore, limiter: LoginLimiter) {
+export function authRoutes(options: AppOptions, sessions: Sessions, limiter: LoginLimits) {
   const { store } = options.deps;
+  // Refusals while locked are noted once a minute per login name: hammering must not grow the log.
+  const lockNoted = new Map<string, number>();
+  const noteLock = (login: string): boolean => {
+    const now = Date.now();
+    const key = login.toLowerCase();
+    if (now - (lockNoted.get(key) ?? 0) < 60_000) return false;
+    if (lockNoted.size > 10_000) lockNoted.clear();
+    lockNoted.set(key, now);
+    return true;
+  };
   return new Hono<AppEnv>()
     .post('/login', valid('json', LoginSchema), async (c) => {
       const { login, password } = c.req.valid('json');
       const keys = [`login:${login.toLowerCase()}`, `addr:${clientAddress(c)}`];
-      limiter.check(keys);
+      // The audit trail gets the login name tried and the outcome – never the password or token.
       const user = await store.findUserByLogin(login);
+      try {
+        await limiter.check(keys);
+      } catch (e) {
+        if (e instanceof TooManyRequests && noteLock(login)) await recordServerEvent(store, { userId: user?.id ?? null, kind: 'session', id: user?.id ?? '', action: 'sign-in-failed', name: login.slice(0, 200), detail: 'locked' });
+        throw e;
+      }
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok) {
-        limiter.fail(keys);
+        await limiter.fail(keys);
+        await recordServerEvent(store, { userId: user?.id ?? null, kind: 'session', id: user?.id ?? '', action: 'sign-in-failed', name: login.slice(0, 200), detail: 'wrong-credentials' });
         throw new Unauthorized('wrong login name or password');
       }
-      limiter.succeed(keys);
-      const session = sessions.create(user.id);
+      await limiter.succeed(keys);
+      await recordServerEvent(store, { userId: user.id, kind: 'session', id: user.id, action: 'signed-in', name: user.login });
+      const session = await sessions.create(user.id);
       setCookie(c, SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'Strict',
@@ -64,9 +83,19 @@ export function authRoutes(options: AppOptions, sessions: SessionStore, limiter:
       });
       return c.json({ user: toPublicUser(user), csrfToken: session.csrf }, 200);
     })
-    .post('/logout', (c) => {
-      sessions.delete(c.get('session').token);
+    .post('/logout', async (c) => {
+      await sessions.delete(c.get('session').token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      const me = c.get('user');
+      await recordServerEvent(store, { userId: me.id, kind: 'session', id: me.id, action: 'signed-out', name: me.login });
+      return c.json({ ok: true }, 200);
+    })
+    .post('/logout-everywhere', async (c) => {
+      // Every session of this user, on every device, ends (e.g. after a lost laptop).
+      const me = c.get('user');
+      await sessions.deleteForUser(me.id);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      await recordServerEvent(store, { userId: me.id, kind: 'session', id: me.id, action: 'signed-out-everywhere', name: me.login });
       return c.json({ ok: true }, 200);
     })
     .get('/me', (c) => c.json({ user: toPublicUser(c.get('user')), csrfToken: c.get('session').csrf }, 200));

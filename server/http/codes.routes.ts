@@ -13,6 +13,7 @@ import {
   updateCode,
 } from '../domain/codebook.js';
 import { demand } from '../domain/permissions.js';
+import { codebookToDocx } from '../export/codebook-docx.js';
 import { requireProject } from '../domain/projects.js';
 import { CodePatchSchema, DeleteCodeSchema, MoveCodeSchema, NewCodeSchema } from '../schemas/code.js';
 import { IdSchema, NameSchema, VersionSchema } from '../schemas/common.js';
@@ -72,5 +73,15 @@ export function codeRoutes({ deps }: AppOptions) {
         return c.body(codebookToMarkdown(book), 200, { 'content-type': 'text/markdown; charset=utf-8' });
       }
       return c.json(book, 200);
+    })
+    /** The codebook as a Word document (a download). */
+    .get('/:projectId/codebook.docx', async (c) => {
+      const project = await requireProject(deps, c.req.param('projectId'));
+      const book = exportCodebook(await deps.store.listCodes(project.id), { name: 'codebook', title: `Codebuch: ${project.name}`, language: project.language }, project.crosswalk);
+      const bytes = await codebookToDocx(book);
+      return c.body(bytes, 200, {
+        'content-type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        'content-disposition': `attachment; filename="codebook.docx"; filename*=UTF-8''${encodeURIComponent(`Codebuch ${project.name}.docx`)}`,
+      });
     });
 }

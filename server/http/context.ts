@@ -1,6 +1,7 @@
 import type { Actor, Deps } from '../domain/deps.js';
 import type { User } from '../schemas/user.js';
-import type { Session } from './sessions.js';
+import type { ChangeBus } from '../domain/events.js';
+import type { LoginLimits, Session, Sessions } from './sessions.js';
 
 /** What a request handler finds in its context once the session middleware has run. */
 export interface AppEnv {
@@ -25,4 +26,10 @@ export interface AppOptions {
   maxUploadBytes?: number;
   /** Folder with the built web UI, served at /. */
   webRoot?: string;
+  /** Where sessions live (default: server memory; the PostgreSQL store shares them between processes). */
+  sessions?: Sessions;
+  /** Failed-login counts (default: server memory). */
+  loginLimits?: LoginLimits;
+  /** Live change notices (default: in-process; PostgreSQL: LISTEN/NOTIFY between processes). */
+  bus?: ChangeBus;
 }

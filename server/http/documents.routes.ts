@@ -8,6 +8,7 @@ import { addDocuments, deleteDocument, getDocument, listDocuments, updateDocumen
 import { InvalidInput, TooLarge } from '../domain/errors.js';
 import { demand } from '../domain/permissions.js';
 import { requireProject } from '../domain/projects.js';
+import { pseudonymiseImports } from '../domain/pseudonyms.js';
 import { DocumentKindSchema, DocumentPatchSchema } from '../schemas/document.js';
 import { describeError } from '../import/import-paths.js';
 import { importFile } from '../import/import-file.js';
@@ -37,7 +38,7 @@ export function documentRoutes(options: AppOptions) {
       return c.json(await deleteDocument(deps, c.req.param('projectId'), c.req.param('documentId'), { version: q.version, withSegments: q.withSegments }), 200);
     })
     /**
-     * Upload files (multipart/form-data, field `files`, optional field `kind`): every good file is
+     * Upload files (multipart/form-data, field `files`, optional fields `kind` and `pseudonymise`): every good file is
      * imported, every bad one is reported with its reason; nothing already in the project changes.
      */
     .post(
@@ -63,17 +64,21 @@ export function documentRoutes(options: AppOptions) {
         if (files.length === 0) throw new InvalidInput('no files in the field "files"');
         if (files.length > MAX_FILES_PER_UPLOAD) throw new InvalidInput(`at most ${MAX_FILES_PER_UPLOAD} files per upload`);
         const kind = typeof form['kind'] === 'string' && form['kind'] !== '' ? DocumentKindSchema.parse(form['kind']) : undefined;
-        const good: { file: string; document: ReturnType<typeof importFile> }[] = [];
+        const good: { file: string; document: Awaited<ReturnType<typeof importFile>> }[] = [];
         const failed: { file: string; error: string }[] = [];
         for (const f of files) {
           const name = f.name.replace(/^.*[\\/]/, '') || 'upload';
           try {
-            good.push({ file: name, document: importFile(name, new Uint8Array(await f.arrayBuffer()), kind ? { defaults: { kind } } : {}) });
+            good.push({ file: name, document: await importFile(name, new Uint8Array(await f.arrayBuffer()), kind ? { defaults: { kind } } : {}) });
           } catch (e) {
             failed.push({ file: name, error: describeError(e) });
           }
         }
-        const created = good.length > 0 ? await addDocuments(deps, projectId, good.map((g) => g.document)) : [];
+        // Field `pseudonymise=true`: the project's key replaces real names before anything is stored (issue 9, item 1).
+        const pseudonymise = form['pseudonymise'] === 'true';
+        const incoming = good.map((g) => g.document);
+        const toStore = pseudonymise && incoming.length > 0 ? await pseudonymiseImports(deps, projectId, incoming) : incoming;
+        const created = good.length > 0 ? await addDocuments(deps, projectId, toStore) : [];
         const imported = created.map((d, i) => ({ file: good[i]?.file ?? d.title, documentId: d.id, title: d.title, kind: d.kind }));
         return c.json({ imported, failed }, 200);
       },

@@ -77,7 +77,7 @@ export function eventRoutes({ deps }: AppOptions, bus = new ChangeBus()) {
       // A deleted segment cannot be read afterwards: remember where it was (for independent mode).
       const before = segmentDelete ? await deps.store.getSegment(projectId, segmentDelete[1] as string) : undefined;
       await next();
-      if (c.res.status < 200 || c.res.status >= 300 || bus.subscribers(projectId) === 0) return;
+      if (c.res.status < 200 || c.res.status >= 300 || !bus.hasAudience(projectId)) return;
       let body: Body;
       try {
         body = (await c.res.clone().json()) as Body;

@@ -8,7 +8,8 @@ import { CrosswalkSchema, CrosswalkUpdateSchema } from '../schemas/crosswalk.js'
 import { DocumentPatchSchema, DocumentSchema } from '../schemas/document.js';
 import { DocumentSetPatchSchema, DocumentSetSchema, NewDocumentSetSchema } from '../schemas/document-set.js';
 import { ProjectExportSchema } from '../schemas/export.js';
-import { AuditEntrySchema, AuditQuerySchema } from '../schemas/audit.js';
+import { PseudonymApplySchema, PseudonymisationResultSchema, PseudonymKeySchema, PseudonymKeyUpdateSchema, PseudonymSuggestionSchema, SuggestionQuerySchema } from '../schemas/pseudonym.js';
+import { AuditEntrySchema, AuditQuerySchema, UndoHistorySchema, UndoResultSchema } from '../schemas/audit.js';
 import { MemoPatchSchema, MemoSchema, NewMemoSchema } from '../schemas/memo.js';
 import { NewProjectSchema, ProjectSchema } from '../schemas/project.js';
 import { InVivoSchema, NewSegmentSchema, SegmentPatchSchema, SegmentSchema } from '../schemas/segment.js';
@@ -21,6 +22,7 @@ import { CoverageResultSchema, DecisionSchema, FormDefinitionSchema, FormVersion
 import { ImportResultSchema } from './documents.routes.js';
 import { QdcImportResultSchema, RefiExportQuerySchema, RefiImportResultSchema, RefiWarningSchema } from '../schemas/refi.js';
 import { SearchQuerySchema, WordsQuerySchema } from './search.routes.js';
+import { CodebookTableImportResultSchema, MatrixQuerySchema } from '../schemas/spreadsheet.js';
 import { SegmentQueryParamsSchema } from './segments.routes.js';
 
 interface RouteDoc {
@@ -45,8 +47,16 @@ const version = z.object({ version: z.string() });
 export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/health', summary: 'Health check', tag: 'system', public: true },
   { method: 'get', path: '/api/openapi.json', summary: 'This description', tag: 'system', public: true },
+  { method: 'get', path: `${P}/pseudonyms/key`, summary: 'The pseudonym key: real name → pseudonym with category (admin; an empty key has version 0)', tag: 'pseudonyms', response: PseudonymKeySchema },
+  { method: 'put', path: `${P}/pseudonyms/key`, summary: 'Replace the key entries (admin; version = the version read, 409 when stale)', tag: 'pseudonyms', body: PseudonymKeyUpdateSchema, response: PseudonymKeySchema },
+  { method: 'get', path: `${P}/pseudonyms/key/export`, summary: 'Download the key as JSON – the only export that contains it (admin)', tag: 'pseudonyms' },
+  { method: 'get', path: `${P}/pseudonyms/suggestions`, summary: 'Suggestions of names to pseudonymise, for one document or the project (admin)', tag: 'pseudonyms', query: SuggestionQuerySchema, response: z.object({ suggestions: z.array(PseudonymSuggestionSchema) }) },
+  { method: 'post', path: `${P}/pseudonyms/preview`, summary: 'What applying the key would change, per document (admin)', tag: 'pseudonyms', body: PseudonymApplySchema, response: PseudonymisationResultSchema },
+  { method: 'post', path: `${P}/pseudonyms/apply`, summary: 'Apply the key to stored documents: text, segments, turns and memos move together, one commit per document (admin)', tag: 'pseudonyms', body: PseudonymApplySchema, response: PseudonymisationResultSchema },
   { method: 'post', path: '/api/auth/login', summary: 'Sign in (sets an HttpOnly session cookie, returns the CSRF token)', tag: 'auth', body: LoginSchema, public: true },
   { method: 'post', path: '/api/auth/logout', summary: 'Sign out', tag: 'auth', response: ok },
+  { method: 'post', path: '/api/auth/logout-everywhere', summary: 'Sign out on every device (ends all sessions of the signed-in user)', tag: 'auth', response: ok },
+  { method: 'get', path: '/api/audit', summary: 'The server-wide audit trail: users, sign-ins, project creation and deletion (admin; format=json|csv)', tag: 'users', query: AuditQuerySchema, response: z.object({ entries: z.array(AuditEntrySchema), more: z.boolean() }) },
   { method: 'get', path: '/api/auth/me', summary: 'The signed-in user and the CSRF token', tag: 'auth' },
   { method: 'get', path: '/api/users', summary: 'List users', tag: 'users', response: z.object({ users: z.array(PublicUserSchema) }) },
   { method: 'post', path: '/api/users', summary: 'Create a user (admin)', tag: 'users', body: NewUserSchema, response: PublicUserSchema },
@@ -57,7 +67,10 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/projects/restore', summary: 'Restore a project from its JSON export (admin)', tag: 'projects', body: ProjectExportSchema },
   { method: 'get', path: P, summary: 'One project', tag: 'projects', response: ProjectSchema },
   { method: 'delete', path: P, summary: 'Delete a project (admin)', tag: 'projects', response: ok },
-  { method: 'get', path: `${P}/audit`, summary: 'The audit trail: who created, changed or deleted what, and when (admin; format=json|csv)', tag: 'projects', query: AuditQuerySchema, response: z.object({ entries: z.array(AuditEntrySchema) }) },
+  { method: 'get', path: `${P}/audit`, summary: 'The audit trail: who created, changed or deleted what, and when (admin; format=json|csv)', tag: 'projects', query: AuditQuerySchema, response: z.object({ entries: z.array(AuditEntrySchema), more: z.boolean() }) },
+  { method: 'get', path: `${P}/history`, summary: 'What the signed-in user\'s next undo and redo would do (labels, depths)', tag: 'projects', response: UndoHistorySchema },
+  { method: 'post', path: `${P}/undo`, summary: 'Undo your last action in this project as one commit (409 naming the entity if someone changed it since)', tag: 'projects', response: UndoResultSchema },
+  { method: 'post', path: `${P}/redo`, summary: 'Redo your last undone action (409 naming the entity if someone changed it since)', tag: 'projects', response: UndoResultSchema },
   { method: 'get', path: `${P}/export`, summary: 'The whole project as JSON (users without password hashes)', tag: 'projects', response: ProjectExportSchema },
   { method: 'get', path: `${P}/documents`, summary: 'Documents with kind, attributes and segment counts', tag: 'documents' },
   { method: 'post', path: `${P}/documents/import`, summary: 'Upload files (multipart field "files"); every bad file is reported', tag: 'documents', multipart: 'files', response: ImportResultSchema },
@@ -73,12 +86,18 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: `${P}/codes/merge`, summary: 'Merge one code into another', tag: 'codes', body: MergeCodesSchema },
   { method: 'post', path: `${P}/codebook/import`, summary: 'Import a codebook file', tag: 'codes', body: CodebookFileSchema },
   { method: 'get', path: `${P}/codebook`, summary: 'Export the codebook (format=json|markdown)', tag: 'codes', query: z.object({ format: z.enum(['json', 'markdown']).optional() }), response: CodebookFileSchema },
+  { method: 'get', path: `${P}/codebook.docx`, summary: 'The codebook as a Word document (.docx download)', tag: 'codes' },
   { method: 'get', path: `${P}/export/qdpx`, summary: 'REFI-QDA project download (.qdpx, application/zip; lineEndings=lf|crlf); X-Sichtbar-Warnings = number of warnings', tag: 'refi', query: RefiExportQuerySchema },
   { method: 'get', path: `${P}/export/qdpx/warnings`, summary: 'What the .qdpx export cannot carry over, element by element', tag: 'refi', query: RefiExportQuerySchema, response: z.object({ warnings: z.array(RefiWarningSchema) }) },
   { method: 'get', path: `${P}/export/qdc`, summary: 'REFI-QDA codebook download (.qdc, application/xml); X-Sichtbar-Warnings = number of warnings', tag: 'refi' },
   { method: 'get', path: `${P}/export/qdc/warnings`, summary: 'What the .qdc export cannot carry over', tag: 'refi', response: z.object({ warnings: z.array(RefiWarningSchema) }) },
   { method: 'post', path: '/api/projects/import/qdpx', summary: 'Import a REFI-QDA project (.qdpx, multipart field "file") as a new project (admin, researcher)', tag: 'refi', multipart: 'file', response: RefiImportResultSchema },
   { method: 'post', path: `${P}/codebook/import/qdc`, summary: 'Import a REFI-QDA codebook (.qdc, multipart field "file") into the code tree', tag: 'refi', multipart: 'file', response: QdcImportResultSchema },
+  { method: 'get', path: `${P}/export/segments.csv`, summary: 'Coded segments as CSV, one row per segment (document, kind, attributes, code path, coder, offsets, text, memo)', tag: 'spreadsheets' },
+  { method: 'get', path: `${P}/export/segments.xlsx`, summary: 'Coded segments as XLSX (the CSV columns; text as typed string cells, never formulas)', tag: 'spreadsheets' },
+  { method: 'get', path: `${P}/export/matrix.csv`, summary: 'The code × document matrix as CSV (values=counts|binary)', tag: 'spreadsheets', query: MatrixQuerySchema },
+  { method: 'get', path: `${P}/export/matrix.xlsx`, summary: 'The code × document matrix as XLSX (values=counts|binary)', tag: 'spreadsheets', query: MatrixQuerySchema },
+  { method: 'post', path: `${P}/codebook/import/spreadsheet`, summary: 'Import a codebook table (.csv or .xlsx with a path column and descriptions; multipart field "file") into the code tree (admin, researcher)', tag: 'spreadsheets', multipart: 'file', response: CodebookTableImportResultSchema },
   { method: 'get', path: `${P}/segments`, summary: 'Retrieve segments with text and context', tag: 'segments', query: SegmentQueryParamsSchema },
   { method: 'get', path: `${P}/segments/counts`, summary: 'Segment counts per code and per document', tag: 'segments', query: z.object({ coder: z.string().optional() }) },
   { method: 'post', path: `${P}/segments`, summary: 'Apply a code to a range (code points)', tag: 'segments', body: NewSegmentSchema, response: SegmentSchema },

@@ -19,6 +19,8 @@ export function projectRoutes({ deps }: AppOptions) {
       demand(c.get('user').role, 'manage-projects');
       await requireProject(deps, c.req.param('projectId'));
       await deps.store.deleteProject(c.req.param('projectId'));
+      // The pseudonym key (data/keys/) goes with its project.
+      await deps.pseudonymKeys?.delete(c.req.param('projectId'));
       return c.json({ ok: true }, 200);
     })
     .get('/:projectId/export', async (c) => {

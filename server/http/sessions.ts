@@ -1,32 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { TooManyRequests } from '../domain/errors.js';
+import { newSession, type LoginLimits, type Session, type Sessions } from '../domain/sessions.js';
 
-export interface Session {
-  token: string;
-  userId: string;
-  /** Sent back in the X-CSRF-Token header on every state-changing request. */
-  csrf: string;
-  expires: number;
-}
-
-const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export type { LoginLimits, Session, Sessions } from '../domain/sessions.js';
 
 /** Server-side sessions, kept in memory: a restart signs everyone out. */
-export class SessionStore {
+export class SessionStore implements Sessions {
   private readonly sessions = new Map<string, Session>();
 
-  create(userId: string): Session {
-    const session: Session = {
-      token: randomBytes(32).toString('base64url'),
-      userId,
-      csrf: randomBytes(24).toString('base64url'),
-      expires: Date.now() + SESSION_TTL_MS,
-    };
+  async create(userId: string): Promise<Session> {
+    const session = newSession(userId);
     this.sessions.set(session.token, session);
     return session;
   }
 
-  get(token: string | undefined): Session | undefined {
+  async get(token: string | undefined): Promise<Session | undefined> {
     if (!token) return undefined;
     const s = this.sessions.get(token);
     if (!s) return undefined;
@@ -37,12 +24,11 @@ export class SessionStore {
     return s;
   }
 
-  delete(token: string): void {
+  async delete(token: string): Promise<void> {
     this.sessions.delete(token);
   }
 
-  /** Sign a user out everywhere (password change, deletion). */
-  deleteForUser(userId: string): void {
+  async deleteForUser(userId: string): Promise<void> {
     for (const [t, s] of this.sessions) if (s.userId === userId) this.sessions.delete(t);
   }
 }
@@ -51,14 +37,14 @@ export class SessionStore {
  * Login rate limit: after `maxFailures` failed attempts within `windowMs` for one key (login name,
  * client address), further attempts for that key are refused until the window has passed.
  */
-export class LoginLimiter {
+export class LoginLimiter implements LoginLimits {
   private readonly failures = new Map<string, { count: number; first: number }>();
   constructor(
     private readonly maxFailures = 5,
     private readonly windowMs = 15 * 60 * 1000,
   ) {}
 
-  check(keys: string[]): void {
+  async check(keys: string[]): Promise<void> {
     const now = Date.now();
     for (const key of keys) {
       const f = this.failures.get(key);
@@ -71,7 +57,7 @@ export class LoginLimiter {
     }
   }
 
-  fail(keys: string[]): void {
+  async fail(keys: string[]): Promise<void> {
     const now = Date.now();
     for (const key of keys) {
       const f = this.failures.get(key);
@@ -81,7 +67,7 @@ export class LoginLimiter {
     if (this.failures.size > 100_000) this.failures.clear();
   }
 
-  succeed(keys: string[]): void {
+  async succeed(keys: string[]): Promise<void> {
     for (const key of keys) this.failures.delete(key);
   }
 }

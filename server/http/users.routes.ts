@@ -4,11 +4,11 @@ import { Conflict } from '../domain/errors.js';
 import { demand } from '../domain/permissions.js';
 import { createUser, toPublicUser, updateUser } from '../domain/users.js';
 import { NewUserSchema, UserPatchSchema } from '../schemas/user.js';
-import type { SessionStore } from './sessions.js';
+import type { Sessions } from './sessions.js';
 import { valid } from './validate.js';
 import { VersionQuerySchema } from './query.js';
 
-export function userRoutes({ deps }: AppOptions, sessions: SessionStore) {
+export function userRoutes({ deps }: AppOptions, sessions: Sessions) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       // Everyone signed in may see who is who and in which role (coder names, who may comment).
@@ -26,7 +26,7 @@ export function userRoutes({ deps }: AppOptions, sessions: SessionStore) {
       // Users may change their own display name and password; everything else is for admins.
       if (me.id !== id || patch.role !== undefined) demand(me.role, 'manage-users');
       const user = await updateUser(deps, id, patch);
-      if (patch.password !== undefined) sessions.deleteForUser(id);
+      if (patch.password !== undefined) await sessions.deleteForUser(id);
       return c.json(toPublicUser(user), 200);
     })
     .delete('/:userId', valid('query', VersionQuerySchema), async (c) => {
@@ -34,7 +34,7 @@ export function userRoutes({ deps }: AppOptions, sessions: SessionStore) {
       const id = c.req.param('userId');
       if (id === c.get('user').id) throw new Conflict('you cannot delete yourself');
       await deps.store.deleteUser({ id, version: c.req.valid('query').version });
-      sessions.deleteForUser(id);
+      await sessions.deleteForUser(id);
       return c.json({ ok: true }, 200);
     });
 }

@@ -28,8 +28,8 @@ const CP1252_HIGH: readonly (number | undefined)[] = [
   0x2122, 0x0161, 0x203a, 0x0153, undefined, 0x017e, 0x0178,
 ];
 
-/** Decode Windows-1252 bytes already checked to contain no undefined byte. */
-function decodeWindows1252(bytes: Uint8Array): string {
+/** Decode Windows-1252 bytes; the five undefined bytes become U+FFFD. */
+export function decodeWindows1252(bytes: Uint8Array): string {
   const parts: string[] = [];
   const CHUNK = 8192;
   for (let i = 0; i < bytes.length; i += CHUNK) {

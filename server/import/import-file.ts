@@ -1,21 +1,27 @@
 /**
- * Import of one plain-text or Markdown file into a new document: decoding, front matter,
- * speaker turns, title/kind/attribute defaults and validation.
+ * Import of one file into a new document: the dispatcher over the readers (plain text and
+ * Markdown, .docx, .odt, .rtf, .srt, .vtt), speaker turns, title/kind/attribute defaults and
+ * validation.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ImportError } from '../domain/errors.js';
 import type { Attributes } from '../schemas/attribute.js';
 import { MAX_DOCUMENT_LENGTH, NewDocumentSchema, type DocumentKind, type NewDocument } from '../schemas/document.js';
+import type { SpeakerTurn } from '../schemas/document.js';
+import { normaliseText } from '../domain/text.js';
 import { decodeText } from './decode.js';
-import { parseFrontMatter } from './front-matter.js';
+import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { extractDocx, extractOdt } from './office.js';
+import { rtfToText } from './rtf.js';
+import { parseSubtitles } from './subtitles.js';
 import { parseTurns } from './transcript.js';
 
 /** Default upper bound for one imported file. */
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
 /** File extensions `importFile` reads (lower case, with the dot). */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown'] as const;
+export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.docx', '.odt', '.rtf', '.srt', '.vtt'] as const;
 
 const MARKDOWN_EXTENSIONS = new Set(['.md', '.markdown']);
 
@@ -65,45 +71,81 @@ export function checkFileSize(file: string, size: number, maxBytes = DEFAULT_MAX
 }
 
 /**
- * Turn one `.txt`, `.md` or `.markdown` file into a new document (not yet stored).
+ * Turn one file into a new document (not yet stored). Pure: bytes in, document out – nothing is
+ * read from or written to disk.
  *
- * - Text: decoded (UTF-8 with/without BOM, UTF-16, Windows-1252), NFC with LF line endings,
- *   front matter removed, leading blank lines and trailing whitespace trimmed. Markdown is kept
- *   as written, not rendered.
- * - Front matter: read for Markdown files and for text files whose first line is `---`.
+ * - `.txt`, `.md`, `.markdown`: decoded (UTF-8 with/without BOM, UTF-16, Windows-1252), front
+ *   matter read (Markdown files and text files whose first line is `---`) and removed. Markdown is
+ *   kept as written, not rendered.
+ * - `.docx` (mammoth), `.odt` (content.xml), `.rtf` (our extractor in `rtf.ts`): the text with
+ *   paragraphs separated by a blank line; speaker turns and f4/f5 timestamps are found as in .txt.
+ * - `.srt`, `.vtt`: every cue a turn with its times (`subtitles.ts`).
+ * - Every text: NFC with LF line endings, leading blank lines and trailing whitespace trimmed.
  * - kind: front matter > `defaults.kind` > 'interview' if speaker turns were found > 'other'.
- * - title: front matter > `defaults.title` > first `# heading` (Markdown files only) > file name
- *   without extension.
+ * - title: front matter > `defaults.title` > first `# heading` (Markdown) or first title/level-1
+ *   heading (.docx, .odt) > file name without extension.
  * - attributes: `defaults.attributes` overridden name by name by the front matter.
  * - `sourceFile` is the base name of `file`; `sha256` is the hash of the raw bytes.
  *
  * @param file the path or name, used for messages, the title fallback and `sourceFile`.
  * @throws ImportError naming the file (and line, where known) for every problem.
  */
-export function importFile(file: string, bytes: Uint8Array, options: ImportFileOptions = {}): NewDocument {
+export async function importFile(file: string, bytes: Uint8Array, options: ImportFileOptions = {}): Promise<NewDocument> {
   checkFileType(file);
   checkFileSize(file, bytes.length, options.maxBytes);
   const extension = path.extname(file).toLowerCase();
+  const read = await readText(file, extension, bytes);
+  return toDocument(file, extension, bytes, read, options.defaults ?? {});
+}
 
-  const { text: decoded } = decodeText(file, bytes);
-  const front = parseFrontMatter(file, decoded);
-  const text = trimBody(front.body);
+/** What a reader found in one file, before defaults and validation. */
+interface ReadText {
+  text: string;
+  /** Undefined: find the turns in the text (f4/f5 conventions). */
+  turns?: SpeakerTurn[];
+  front?: FrontMatter;
+  /** Title from the document itself (first heading). */
+  heading?: string;
+}
+
+async function readText(file: string, extension: string, bytes: Uint8Array): Promise<ReadText> {
+  switch (extension) {
+    case '.docx':
+    case '.odt': {
+      const extracted = extension === '.docx' ? await extractDocx(file, bytes) : extractOdt(file, bytes);
+      return { text: extracted.text, ...(extracted.title !== undefined ? { heading: extracted.title } : {}) };
+    }
+    case '.rtf':
+      return { text: rtfToText(file, bytes) };
+    case '.srt':
+    case '.vtt': {
+      const { text } = decodeText(file, bytes);
+      return parseSubtitles(file, text, extension === '.srt' ? 'srt' : 'vtt');
+    }
+    default: {
+      const { text: decoded } = decodeText(file, bytes);
+      const front = parseFrontMatter(file, decoded);
+      return { text: front.body, front, ...(MARKDOWN_EXTENSIONS.has(extension) ? { heading: firstHeading(trimBody(front.body)) } : {}) };
+    }
+  }
+}
+
+function toDocument(file: string, extension: string, bytes: Uint8Array, read: ReadText, defaults: ImportDefaults): NewDocument {
+  const front = read.front;
+  // Subtitle text is built with its turns and must not move; every other text is trimmed here.
+  const text = read.turns !== undefined ? read.text : trimBody(normaliseText(read.text));
   if (text === '') {
-    throw new ImportError(file, front.bodyLineOffset > 0 ? 'file has no text after the front matter' : 'file has no text');
+    throw new ImportError(file, front !== undefined && front.bodyLineOffset > 0 ? 'file has no text after the front matter' : 'file has no text');
   }
   if (text.length > MAX_DOCUMENT_LENGTH) {
     throw new ImportError(file, `text is longer than ${MAX_DOCUMENT_LENGTH.toLocaleString('en')} characters`);
   }
 
-  const turns = parseTurns(text);
-  const defaults = options.defaults ?? {};
-  const kind: DocumentKind = front.kind ?? defaults.kind ?? (turns.length > 0 ? 'interview' : 'other');
-  const title =
-    front.title ??
-    nonEmpty(defaults.title) ??
-    (MARKDOWN_EXTENSIONS.has(extension) ? firstHeading(text) : undefined) ??
-    titleFromFileName(file, extension);
-  const attributes: Attributes = { ...defaults.attributes, ...front.attributes };
+  const turns = read.turns ?? parseTurns(text);
+  const kind: DocumentKind = front?.kind ?? defaults.kind ?? (turns.length > 0 ? 'interview' : 'other');
+  const heading = read.heading !== undefined ? clampTitle(read.heading) : undefined;
+  const title = front?.title ?? nonEmpty(defaults.title) ?? nonEmpty(heading) ?? titleFromFileName(file, extension);
+  const attributes: Attributes = { ...defaults.attributes, ...front?.attributes };
 
   const parsed = NewDocumentSchema.safeParse({
     title,

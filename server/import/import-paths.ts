@@ -209,7 +209,7 @@ class Collector {
       // Check the size before reading so a huge file is never loaded.
       checkFileSize(file, size, this.maxBytes);
       const bytes = await readFile(file);
-      const document = importFile(file, bytes, defaults ? { maxBytes: this.maxBytes, defaults } : { maxBytes: this.maxBytes });
+      const document = await importFile(file, bytes, defaults ? { maxBytes: this.maxBytes, defaults } : { maxBytes: this.maxBytes });
       this.result.imported.push({ file, document });
     } catch (e) {
       this.fail(file, e);
@@ -218,7 +218,7 @@ class Collector {
 }
 
 /**
- * Import every path: a file (`.txt`, `.md`, `.markdown`; other types fail with the reason) or a
+ * Import every path: a file (any of `SUPPORTED_EXTENSIONS`; other types fail with the reason) or a
  * folder, read recursively in name order, skipping dot-files, dot-folders and `node_modules`,
  * following symbolic links only within the folder. In folders, files of other types are skipped
  * silently. An `attributes.csv` in a folder gives title, kind and attributes for the files in

@@ -4,9 +4,9 @@
  * safe unzipping and the warnings both directions report (spec §7: say what is not carried over).
  */
 import { createHash } from 'node:crypto';
-import { unzipSync } from 'fflate';
 import { CodeDefinitionSchema, type CodeDefinition } from '../schemas/code.js';
 import { InvalidInput, TooLarge } from '../domain/errors.js';
+import { checkZipEntryName, looksLikeZip, UnsafeArchive, unzipSafely } from './safe-zip.js';
 
 export const PROJECT_NS = 'urn:QDA-XML:project:1.0';
 export const CODEBOOK_NS = 'urn:QDA-XML:codebook:1.0';
@@ -142,43 +142,23 @@ export function textEl(name: string, text: string): string {
 
 /** Reject entry names that could leave the target folder (zip slip) or are not plain relative paths. */
 export function checkEntryName(name: string): void {
-  if (
-    name.includes('\\') ||
-    name.startsWith('/') ||
-    /^[a-zA-Z]:/.test(name) ||
-    name.split('/').some((p) => p === '..') ||
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f]/.test(name)
-  ) {
-    throw new InvalidInput(`the archive holds an unsafe entry name "${name.slice(0, 200)}" (absolute path or "..")`);
+  try {
+    checkZipEntryName(name);
+  } catch (e) {
+    throw new InvalidInput(e instanceof Error ? e.message : String(e));
   }
 }
 
 /**
- * Unzip an archive from outside. Sizes and the entry count are checked on the declared values
- * before anything is inflated; fflate inflates into a buffer of the declared size, so an entry
- * that lies about its size cannot grow beyond it.
+ * Unzip an archive from outside (the shared guard in `safe-zip.ts`): sizes and the entry count are
+ * checked on the declared values before anything is inflated.
  */
 export function safeUnzip(bytes: Uint8Array, limits = REFI_LIMITS): Map<string, Uint8Array> {
-  if (bytes.length > limits.maxZipBytes) throw new TooLarge(`the archive is larger than ${Math.round(limits.maxZipBytes / 1024 / 1024)} MB`);
-  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new InvalidInput('not a zip archive (a .qdpx file is a zip with project.qde and sources/)');
-  let count = 0;
-  let total = 0;
-  let files: Record<string, Uint8Array>;
+  if (bytes.length <= limits.maxZipBytes && !looksLikeZip(bytes)) throw new InvalidInput('not a zip archive (a .qdpx file is a zip with project.qde and sources/)');
   try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        checkEntryName(f.name);
-        if (++count > limits.maxEntries) throw new TooLarge(`the archive has more than ${limits.maxEntries} entries`);
-        if (f.originalSize > limits.maxEntryBytes) throw new TooLarge(`the archive entry "${f.name}" declares ${f.originalSize} bytes; at most ${limits.maxEntryBytes} are allowed`);
-        total += f.originalSize;
-        if (total > limits.maxTotalBytes) throw new TooLarge(`the archive declares more than ${limits.maxTotalBytes} bytes uncompressed`);
-        return !f.name.endsWith('/');
-      },
-    });
+    return unzipSafely(bytes, limits);
   } catch (e) {
-    if (e instanceof InvalidInput || e instanceof TooLarge) throw e;
-    throw new InvalidInput(`not a readable zip archive: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof UnsafeArchive) throw e.tooLarge ? new TooLarge(e.message) : new InvalidInput(e.message);
+    throw e;
   }
-  return new Map(Object.entries(files));
 }

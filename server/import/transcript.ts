@@ -95,7 +95,7 @@ function splitLines(text: string): Line[] {
   return lines;
 }
 
-interface Label {
+export interface Label {
   speaker: string;
   /** UTF-16 offset of the label's first character within the line. */
   labelOffset: number;
@@ -103,7 +103,8 @@ interface Label {
   afterLabel: number;
 }
 
-function matchLabel(line: string): Label | undefined {
+/** The speaker label ("FK: ", "Frau K.: ") at the start of `line`, if there is one. */
+export function matchLabel(line: string): Label | undefined {
   const m = LABEL_RE.exec(line);
   if (!m) return undefined;
   const indent = m[1] ?? '';

@@ -1,19 +1,22 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { filterAudit, type AuditLog, type AuditQuery } from '../domain/audit.js';
-import { AuditEntrySchema, type AuditEntry } from '../schemas/audit.js';
+import { AuditEntrySchema, SERVER_AUDIT, type AuditEntry } from '../schemas/audit.js';
 import { isCode } from './durable-file.js';
 
 /**
  * The audit trail as an append-only JSON-lines file per project, next to the project's data:
  * `<data>/projects/<id>/audit.jsonl`. Every append is fsynced before it resolves. A crash in the
  * middle of an append can leave a torn last line; reading skips lines that do not parse (that
- * commit was not acknowledged yet).
+ * commit was not acknowledged yet). The server-wide log (`_server`: users, sign-ins, project
+ * creation and deletion) is `<data>/audit.jsonl`, outside `projects/` so no store takes it for a
+ * project and deleting a project leaves it.
  */
 export class FileAuditLog implements AuditLog {
   constructor(readonly dataDir: string) {}
 
   private path(projectId: string): string {
+    if (projectId === SERVER_AUDIT) return join(this.dataDir, 'audit.jsonl');
     if (!/^[A-Za-z0-9_.:-]+$/.test(projectId) || projectId === '.' || projectId === '..') throw new Error(`unsafe project id: ${projectId}`);
     // The same file name rule as the lowdb store (':' is not allowed in Windows file names).
     return join(this.dataDir, 'projects', projectId.replace(/:/g, '%3A'), 'audit.jsonl');
@@ -48,8 +51,12 @@ export class FileAuditLog implements AuditLog {
       throw e;
     }
     const entries: AuditEntry[] = [];
+    // Undo reads one user's entries of a long log: skip lines that cannot match before parsing them
+    // (a superset test; filterAudit below decides).
+    const needle = query.userId !== undefined ? JSON.stringify(query.userId) : undefined;
     for (const line of raw.split('\n')) {
       if (line.length === 0) continue;
+      if (needle !== undefined && !line.includes(needle)) continue;
       let value: unknown;
       try {
         value = JSON.parse(line);

@@ -49,10 +49,10 @@ export class MemoryStore implements Store {
     for (const u of this.users.values()) if (u.login.toLowerCase() === l) return u;
     return undefined;
   }
-  putUser(user: User): Promise<void> {
+  putUser(user: User, options: { restore?: boolean } = {}): Promise<void> {
     return this.lock.run(async () => {
       const current = this.users.get(user.id);
-      if (!current && user.version !== 1) throw new NotFound(`user ${user.id} not found`);
+      if (!current && user.version !== 1 && options.restore !== true) throw new NotFound(`user ${user.id} not found`);
       if (current && current.version !== user.version - 1) throw new Conflict(`user ${user.id} was changed by someone else`, current);
       if (!current) {
         for (const u of this.users.values()) {

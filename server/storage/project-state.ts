@@ -204,11 +204,25 @@ export class ProjectState {
     const codeExists = (id: string): boolean => putCodes.has(id) || (this.codes.has(id) && !deletedCodes.has(id));
     const docOf = (id: string): Document | undefined => putDocs.get(id) ?? (deletedDocs.has(id) ? undefined : this.documents.get(id));
 
+    const replaced = new Set(change.replaceTexts ?? []);
+    const rewritten: Document[] = [];
     for (const [id, d] of putDocs) {
       const before = this.documents.get(id);
-      if (before && before.text !== d.text) throw new InvalidInput(`document ${id}: the text is immutable`);
+      if (before && before.text !== d.text) {
+        if (!replaced.has(id)) throw new InvalidInput(`document ${id}: the text is immutable`);
+        rewritten.push(d);
+      }
     }
     const putSegments = new Map((change.segments?.put ?? []).map((s) => [s.id, s]));
+    // A replaced text: the segments the change leaves alone must still fit (the caller moves the rest).
+    for (const d of rewritten) {
+      const length = cpLength(d.text);
+      for (const sid of this.segmentsByDocument.get(d.id) ?? []) {
+        if (putSegments.has(sid) || deletedSegments.has(sid)) continue;
+        const s = this.segments.get(sid) as Segment;
+        if (s.end > length) throw new InvalidInput(`segment ${s.id}: end ${s.end} is beyond the document's ${length} characters`);
+      }
+    }
     // Lengths of documents put in this same change, measured once each (not once per segment).
     const newLengths = new Map<string, number>();
     for (const s of putSegments.values()) {
@@ -261,7 +275,7 @@ export class ProjectState {
   }
 }
 
-function checkVersions<T extends Versioned>(
+export function checkVersions<T extends Versioned>(
   noun: string,
   map: Map<string, T>,
   changes: EntityChanges<T> | undefined,

@@ -52,6 +52,22 @@ describe('the coding workbench', () => {
     await expect.poll(() => page.locator(mine).count()).toBe(1);
   });
 
+  it('undoes the coding with Ctrl+Z and redoes it with Ctrl+Shift+Z (issue 9)', async () => {
+    const mine = 'sb-document-view .stripe[aria-label*="Getränke anbieten"][aria-label*="Administration"]';
+    const undo = page.locator('sb-workbench button.undo');
+    await expect.poll(() => undo.getAttribute('aria-label')).toBe('Rückgängig: Kodierung »Getränke anbieten« gesetzt (Strg+Z)');
+    await page.locator('sb-document-view').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator(mine).count()).toBe(0);
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Rückgängig gemacht: Kodierung »Getränke anbieten« gesetzt');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator(mine).count()).toBe(1);
+    // Still there after a reload: the redo was written, not only shown.
+    await page.reload();
+    await page.locator('sb-document-view').waitFor();
+    await expect.poll(() => page.locator(mine).count()).toBe(1);
+  });
+
   it('finds the segment in the segment list and exports the list as CSV', async () => {
     await page.getByRole('link', { name: 'Segmente' }).click();
     await page.locator('sb-segment-list').waitFor();

@@ -12,6 +12,8 @@ describe('routes', () => {
     { name: 'forms', projectId: 'p-1' },
     { name: 'agreement', projectId: 'p-1' },
     { name: 'search', projectId: 'p-1' },
+    { name: 'exchange', projectId: 'p-1' },
+    { name: 'audit', projectId: 'p-1' },
     { name: 'comparison', projectId: 'p-1', a: null, b: null, by: null, minDocuments: null, sections: ['both', 'only-a', 'only-b', 'rare'] },
     { name: 'comparison', projectId: 'p-1', a: 'kind=observation;region=Region 1', b: 'set=A\\,B & C', by: 'region', minDocuments: 4, sections: ['only-a', 'rare'] },
     { name: 'comparison', projectId: 'p-1', a: '', b: 'kind=interview', by: null, minDocuments: null, sections: [] },

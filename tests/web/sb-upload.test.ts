@@ -51,7 +51,7 @@ describe('sb-upload', () => {
   it('offers a keyboard-reachable chooser for several text files', async () => {
     const el = await fixture<SbUpload>(html`<sb-upload></sb-upload>`);
     const input = root(el).querySelector<HTMLInputElement>('input[type="file"]')!;
-    expect([input.multiple, input.accept, input.hidden]).to.deep.equal([true, '.txt,.md,.markdown', true]);
+    expect([input.multiple, input.accept, input.hidden]).to.deep.equal([true, '.txt,.md,.markdown,.docx,.odt,.rtf,.srt,.vtt', true]);
     const button = root(el).querySelector<HTMLButtonElement>('button.choose')!;
     expect(button.textContent!.trim()).to.equal('Dateien wählen');
     let opened = false;

@@ -15,7 +15,7 @@ export interface UploadResult {
  * the per-file result; rejects when the request as a whole fails. `kind` is the chosen default
  * kind, if any (the same as the element's `kind` property).
  */
-export type UploadFn = (files: File[], onProgress: (loaded: number, total: number) => void, kind?: DocumentKind) => Promise<UploadResult>;
+export type UploadFn = (files: File[], onProgress: (loaded: number, total: number) => void, kind?: DocumentKind, options?: { pseudonymise?: boolean }) => Promise<UploadResult>;
 
 /** Fired when an upload finished (some files may have failed) so the app can reload the corpus. */
 export class UploadDoneEvent extends Event {
@@ -28,7 +28,7 @@ export class UploadDoneEvent extends Event {
 }
 
 /** File types the importers read. */
-export const UPLOAD_ACCEPT = '.txt,.md,.markdown';
+export const UPLOAD_ACCEPT = '.txt,.md,.markdown,.docx,.odt,.rtf,.srt,.vtt';
 
 const notConfigured: UploadFn = () => Promise.reject(new Error('no upload function'));
 
@@ -49,6 +49,7 @@ export class SbUpload extends LitElement {
   static override properties = {
     upload: { attribute: false },
     kind: { type: String },
+    pseudonymise: { type: Boolean },
     phase: { state: true },
     loaded: { state: true },
     total: { state: true },
@@ -115,6 +116,8 @@ export class SbUpload extends LitElement {
   declare upload: UploadFn;
   /** Default kind for files that do not name one ('' = detect). */
   declare kind: DocumentKind | '';
+  /** Replace the names of the project's pseudonym key on import (issue 9). */
+  declare pseudonymise: boolean;
   declare phase: 'idle' | 'uploading' | 'done' | 'error';
   declare loaded: number;
   declare total: number;
@@ -130,6 +133,7 @@ export class SbUpload extends LitElement {
     new LanguageController(this);
     this.upload = notConfigured;
     this.kind = '';
+    this.pseudonymise = false;
     this.phase = 'idle';
     this.loaded = 0;
     this.total = 0;
@@ -155,6 +159,7 @@ export class SbUpload extends LitElement {
           this.total = total;
         },
         this.kind === '' ? undefined : this.kind,
+        this.pseudonymise ? { pseudonymise: true } : {},
       );
       this.result = { imported: result.imported ?? [], failed: result.failed ?? [] };
       this.phase = 'done';
@@ -259,6 +264,18 @@ export class SbUpload extends LitElement {
             <option value="" ?selected=${this.kind === ''}>${t('corpus.upload.kindAuto')}</option>
             ${DOCUMENT_KINDS.map((k) => html`<option value=${k} ?selected=${this.kind === k}>${kindLabel(k)}</option>`)}
           </select></label
+        >
+        <label
+          ><input
+            type="checkbox"
+            name="pseudonymise"
+            .checked=${this.pseudonymise}
+            ?disabled=${busy}
+            @change=${(e: Event) => {
+              this.pseudonymise = (e.target as HTMLInputElement).checked;
+            }}
+          />
+          ${t('pseudo.upload.option')}</label
         >
       </div>
       ${busy ? this.renderProgress() : nothing}

@@ -6,6 +6,7 @@ import type { Document } from '../../server/schemas/document.js';
 import type { DocumentFilter } from '../../server/schemas/document-set.js';
 import type { Memo, MemoTarget } from '../../server/schemas/memo.js';
 import type { Project } from '../../server/schemas/project.js';
+import type { UndoHistory, UndoPreview, UndoResult } from '../../server/schemas/audit.js';
 import type { RetrievedSegment, Segment } from '../../server/schemas/segment.js';
 import type { PublicUser } from '../../server/schemas/user.js';
 import { createClient, uploadWithProgress, type Client, ApiFailure, ok } from '../api.js';
@@ -39,6 +40,9 @@ import './sb-upload.js';
 import './sb-agreement-view.js';
 import './sb-forms-view.js';
 import './sb-search-view.js';
+import './sb-exchange-view.js';
+import './sb-audit-view.js';
+import './sb-pseudonym-view.js';
 
 /** Fired when the user moves to another place in the project (the shell updates the URL). */
 export class NavigateEvent extends Event {
@@ -95,6 +99,7 @@ export class SbWorkbench extends LitElement {
     crosswalk: { state: true },
     crosswalkSaving: { state: true },
     crosswalkError: { state: true },
+    undoHistory: { state: true },
   };
 
   static override styles = css`
@@ -205,6 +210,8 @@ export class SbWorkbench extends LitElement {
   declare crosswalk: CrosswalkEntry[];
   declare crosswalkSaving: boolean;
   declare crosswalkError: string;
+  /** What the user's next undo and redo in this project would do (issue 9). */
+  declare undoHistory: UndoHistory | null;
   /** The text selection in the document view, for codes activated in the tree. */
   private selection: TextRange | null = null;
   private loadedProject = '';
@@ -249,6 +256,7 @@ export class SbWorkbench extends LitElement {
     this.crosswalk = [];
     this.crosswalkSaving = false;
     this.crosswalkError = '';
+    this.undoHistory = null;
   }
 
   private get pid(): string {
@@ -264,8 +272,14 @@ export class SbWorkbench extends LitElement {
     return true;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onUndoKey);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onUndoKey);
     this.stopLive?.();
     this.stopLive = undefined;
     this.loadedProject = '';
@@ -325,12 +339,15 @@ export class SbWorkbench extends LitElement {
         this.lastComparison = null;
         this.crosswalkLoaded = false;
         await this.loadProject();
+        void this.loadUndoHistory();
       }
       const r = this.route;
       if (r.name === 'coding') {
         if (r.documentId && r.documentId !== this.doc?.id) await this.loadDocument(r.documentId);
         if (!r.documentId) this.doc = undefined;
         if (r.codeId !== null) this.selectedCodeId = r.codeId;
+        // Steps may have come from other views (autocoding in the search view).
+        if (previous?.name !== 'coding') void this.loadUndoHistory();
       }
       if (r.name === 'segments' && (previous?.name !== 'segments' || routeToUrl(previous) !== routeToUrl(r))) await this.retrieve();
       if (r.name === 'comparison') {
@@ -409,6 +426,8 @@ export class SbWorkbench extends LitElement {
     try {
       await run();
       if (this.status?.kind !== 'info') this.status = null;
+      // Every own change is a new undo step (and clears the redo stack).
+      void this.loadUndoHistory();
       return true;
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 409) {
@@ -445,6 +464,64 @@ export class SbWorkbench extends LitElement {
 
   private navigate(route: Route): void {
     this.dispatchEvent(new NavigateEvent(route));
+  }
+
+  // ---- undo and redo (issue 9: the server keeps the steps; one step = one commit) ----
+
+  private async loadUndoHistory(): Promise<void> {
+    try {
+      this.undoHistory = await ok<UndoHistory>(this.api.api.projects[':projectId'].history.$get(this.param));
+    } catch {
+      this.undoHistory = null;
+    }
+  }
+
+  private undoLabel(p: UndoPreview): string {
+    return t(`undo.action.${p.action}` as MessageKey, { name: p.name ?? '', count: p.count });
+  }
+
+  /** Undo or redo the user's last step, then reload what it may have touched. */
+  private async undoRedo(which: 'undo' | 'redo'): Promise<void> {
+    if (this.busy || !this.mayComment) return;
+    const reload = async (): Promise<void> => {
+      // A refused step leaves the history too (409), so the history is reloaded with the data.
+      await Promise.all([this.reloadCodes(), this.reloadMemos(), this.reloadDocuments(), this.doc ? this.refreshDocumentSegments(this.doc.id) : Promise.resolve(), this.loadUndoHistory()]);
+    };
+    await this.perform(
+      which === 'undo' ? 'undo.undo' : 'undo.redo',
+      async () => {
+        const p = this.api.api.projects[':projectId'];
+        const result = await ok<UndoResult>(which === 'undo' ? p.undo.$post(this.param) : p.redo.$post(this.param));
+        this.status = { kind: 'info', message: t(which === 'undo' ? 'undo.undone' : 'undo.redone', { label: this.undoLabel(result.done) }) };
+        await reload();
+      },
+      reload,
+    );
+  }
+
+  /** Ctrl+Z / Cmd+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo – on the coding page, never while typing. */
+  private readonly onUndoKey = (e: KeyboardEvent): void => {
+    if (this.route?.name !== 'coding' || !(e.ctrlKey || e.metaKey) || e.altKey) return;
+    const key = e.key.toLowerCase();
+    const which = key === 'z' ? (e.shiftKey ? 'redo' : 'undo') : key === 'y' && !e.shiftKey ? 'redo' : null;
+    if (!which) return;
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    e.preventDefault();
+    void this.undoRedo(which);
+  };
+
+  private renderUndoButtons(): TemplateResult | typeof nothing {
+    if (!this.mayComment) return nothing;
+    const h = this.undoHistory;
+    const undoName = h?.undo ? t('undo.undoLabel', { label: this.undoLabel(h.undo) }) : t('undo.nothingToUndo');
+    const redoName = h?.redo ? t('undo.redoLabel', { label: this.undoLabel(h.redo) }) : t('undo.nothingToRedo');
+    return html`<button type="button" class="undo" aria-label=${undoName} title=${undoName} ?disabled=${!h?.undo || this.busy} @click=${() => void this.undoRedo('undo')}>
+        ↶ ${t('undo.undo')}
+      </button>
+      <button type="button" class="redo" aria-label=${redoName} title=${redoName} ?disabled=${!h?.redo || this.busy} @click=${() => void this.undoRedo('redo')}>
+        ↷ ${t('undo.redo')}
+      </button>`;
   }
 
   // ---- coding ----
@@ -643,8 +720,8 @@ export class SbWorkbench extends LitElement {
 
   // ---- corpus ----
 
-  private readonly upload: UploadFn = (files, onProgress, kind) =>
-    uploadWithProgress(this.api.api.projects[':projectId'].documents.import.$url(this.param), files, kind ?? '', onProgress) as ReturnType<UploadFn>;
+  private readonly upload: UploadFn = (files, onProgress, kind, options) =>
+    uploadWithProgress(this.api.api.projects[':projectId'].documents.import.$url(this.param), files, kind ?? '', onProgress, options) as ReturnType<UploadFn>;
 
   private createSet(e: SetCreateEvent): void {
     void this.perform(
@@ -854,6 +931,9 @@ export class SbWorkbench extends LitElement {
       { name: 'search', label: 'nav.search', route: { name: 'search', projectId: this.pid } },
       { name: 'agreement', label: 'nav.agreement', route: { name: 'agreement', projectId: this.pid } },
       { name: 'forms', label: 'nav.forms', route: { name: 'forms', projectId: this.pid } },
+      { name: 'exchange', label: 'nav.exchange', route: { name: 'exchange', projectId: this.pid } },
+      ...(this.user.role === 'admin' ? [{ name: 'audit' as const, label: 'nav.audit' as const, route: { name: 'audit' as const, projectId: this.pid } }] : []),
+      ...(this.user.role === 'admin' ? [{ name: 'pseudonyms' as const, label: 'nav.pseudonyms' as const, route: { name: 'pseudonyms' as const, projectId: this.pid } }] : []),
     ];
     return html`<nav aria-label=${t('nav.label')}>
       <ul>
@@ -938,6 +1018,7 @@ export class SbWorkbench extends LitElement {
       </aside>
       <section aria-label=${t('nav.coding')}>
         <div class="doc-picker">
+          ${this.renderUndoButtons()}
           <label
             >${t('coding.chooseDocument')}
             <select
@@ -1065,6 +1146,15 @@ export class SbWorkbench extends LitElement {
         break;
       case 'forms':
         body = html`<sb-forms-view .projectId=${this.pid} .user=${this.user}></sb-forms-view>`;
+        break;
+      case 'audit':
+        body = html`<sb-audit-view .projectId=${this.pid} .user=${this.user}></sb-audit-view>`;
+        break;
+      case 'pseudonyms':
+        body = html`<sb-pseudonym-view .projectId=${this.pid} .user=${this.user} @sb-pseudonyms-applied=${() => void Promise.all([this.reloadDocuments(), this.reloadMemos(), ...(this.doc ? [this.loadDocument(this.doc.id)] : [])])}></sb-pseudonym-view>`;
+        break;
+      case 'exchange':
+        body = html`<sb-exchange-view .projectId=${this.pid} .user=${this.user} @sb-codebook-imported=${() => void this.reloadCodes()}></sb-exchange-view>`;
         break;
     }
     return html`<h2>${this.project.name}</h2>

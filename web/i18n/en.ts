@@ -8,7 +8,10 @@ import * as search from './areas/search.js';
 import * as segments from './areas/segments.js';
 import * as shell from './areas/shell.js';
 import * as forms from './areas/forms.js';
+import * as exchange from './areas/exchange.js';
+import * as audit from './areas/audit.js';
+import * as pseudonyms from './areas/pseudonyms.js';
 import type { MessageKey } from './de.js';
 
 /** English UI strings; the type demands every German key. */
-export const en: Record<MessageKey, string> = { ...shell.en, ...corpus.en, ...document.en, ...codes.en, ...segments.en, ...memos.en, ...comparison.en, ...forms.en, ...agreement.en, ...search.en };
+export const en: Record<MessageKey, string> = { ...shell.en, ...corpus.en, ...document.en, ...codes.en, ...segments.en, ...memos.en, ...comparison.en, ...forms.en, ...agreement.en, ...search.en, ...exchange.en, ...audit.en, ...pseudonyms.en };

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testStore } from '../helpers.js';
 import { createDemoProject } from '../../../server/demo.js';
 import { compareSets, pairedByCase } from '../../../server/domain/comparison.js';
 import { makeDeps } from '../../../server/domain/deps.js';
 import type { Code } from '../../../server/schemas/code.js';
 import type { ComparisonResult, ComparisonRow, Section } from '../../../server/schemas/comparison.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
 
 /**
  * The result the product must reproduce (DOMAIN.md): on the demo project, with the default sets
@@ -14,7 +14,7 @@ let result: ComparisonResult;
 let codes: Code[];
 
 beforeAll(async () => {
-  const deps = makeDeps(new MemoryStore());
+  const deps = makeDeps(await testStore());
   const demo = await createDemoProject(deps);
   codes = await deps.store.listCodes(demo.project.id);
   result = await compareSets(deps, demo.project.id);

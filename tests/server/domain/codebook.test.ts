@@ -21,8 +21,7 @@ import { createProject } from '../../../server/domain/projects.js';
 import type { Store } from '../../../server/domain/store.js';
 import type { Code } from '../../../server/schemas/code.js';
 import { CodebookFileSchema, type CodebookEntry, type CodebookFile } from '../../../server/schemas/codebook.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
-import { ALICE, BOB, seedProject } from '../helpers.js';
+import { ALICE, BOB, seedProject, testStore } from '../helpers.js';
 
 const RELEVANZ = fileURLToPath(new URL('../../../codebooks/relevanzmarkierungen.json', import.meta.url));
 
@@ -35,7 +34,7 @@ let docB: string;
 let ids: Record<'folder' | 'atmo' | 'greet' | 'summary', string>;
 
 beforeEach(async () => {
-  store = new MemoryStore();
+  store = await testStore();
   const seeded = await seedProject(store);
   ({ deps, projectId, docA, docB } = seeded);
   ids = seeded.codes as typeof ids;

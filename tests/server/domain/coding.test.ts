@@ -6,8 +6,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from '../../../server/dom
 import { createMemo } from '../../../server/domain/memos.js';
 import type { Store } from '../../../server/domain/store.js';
 import type { Document } from '../../../server/schemas/document.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
-import { ALICE, BOB, seedProject } from '../helpers.js';
+import { ALICE, BOB, seedProject, testStore } from '../helpers.js';
 
 const ADMIN: Actor = { userId: 'root', role: 'admin' };
 
@@ -38,7 +37,7 @@ let ids: Record<'folder' | 'atmo' | 'greet' | 'summary', string>;
 let tricky: Document;
 
 beforeEach(async () => {
-  store = new MemoryStore();
+  store = await testStore();
   const seeded = await seedProject(store);
   ({ deps, projectId, docA, docB } = seeded);
   ids = seeded.codes as typeof ids;

@@ -22,7 +22,7 @@ import type { DocumentPatch } from '../../../server/schemas/document.js';
 import type { DocumentFilter } from '../../../server/schemas/document-set.js';
 import type { User } from '../../../server/schemas/user.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
-import { ALICE, BOB, seedProject } from '../helpers.js';
+import { ALICE, BOB, seedProject, testStore } from '../helpers.js';
 
 let store: Store;
 let deps: Deps;
@@ -32,7 +32,7 @@ let docB: string;
 let ids: Record<'folder' | 'atmo' | 'greet' | 'summary', string>;
 
 beforeEach(async () => {
-  store = new MemoryStore();
+  store = await testStore();
   const seeded = await seedProject(store);
   ({ deps, projectId, docA, docB } = seeded);
   ids = seeded.codes as typeof ids;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testStore } from '../helpers.js';
 import { ensureAdmin } from '../../../server/bootstrap.js';
 import { addDocuments } from '../../../server/domain/corpus.js';
 import { makeDeps, type Deps } from '../../../server/domain/deps.js';
@@ -10,7 +11,6 @@ import type { Memo } from '../../../server/schemas/memo.js';
 import type { Project } from '../../../server/schemas/project.js';
 import type { RetrievedSegment, Segment } from '../../../server/schemas/segment.js';
 import type { PublicUser } from '../../../server/schemas/user.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
 
 type App = ReturnType<typeof createApp>;
 
@@ -92,7 +92,7 @@ let projectId: string;
 let docId: string;
 
 beforeAll(async () => {
-  deps = makeDeps(new MemoryStore());
+  deps = makeDeps(await testStore());
   await ensureAdmin(deps, ADMIN_PASSWORD);
   app = createApp({ deps });
   admin = await signIn(app, 'admin', ADMIN_PASSWORD);
@@ -139,7 +139,7 @@ describe('authentication', () => {
     // The public three answer without one.
     const health = await send(app, undefined, 'GET', '/api/health');
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, store: 'memory' });
+    expect(await health.json()).toEqual({ ok: true, store: deps.store.kind });
     expect((await send(app, undefined, 'GET', '/api/openapi.json')).status).toBe(200);
     expect((await send(app, undefined, 'POST', '/api/auth/login', { login: 'admin' })).status).toBe(400);
   });
@@ -353,7 +353,7 @@ describe('upload', () => {
     expect(body.failed).toEqual([
       { file: 'bild.txt', error: 'looks like binary data, not text' },
       { file: 'leer.txt', error: 'file is empty' },
-      { file: 'bericht.pdf', error: 'unsupported file type .pdf; supported: .txt, .md, .markdown' },
+      { file: 'bericht.pdf', error: 'unsupported file type .pdf; supported: .txt, .md, .markdown, .docx, .odt, .rtf, .srt, .vtt' },
     ]);
     expect(await documentIds()).toEqual([...before, ...body.imported.map((i) => i.documentId)].sort());
     const doc = await json<{ text: string; sourceFile: string }>(await send(app, admin, 'GET', `/api/projects/${projectId}/documents/${body.imported[0]?.documentId}`));

@@ -14,6 +14,17 @@ export function importError(fn: () => unknown): ImportError {
   throw new Error('expected an ImportError, but nothing was thrown');
 }
 
+/** Await `promise` and return the ImportError it rejects with; fails the test otherwise. */
+export async function importRejection(promise: Promise<unknown>): Promise<ImportError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof ImportError) return e;
+    throw e;
+  }
+  throw new Error('expected an ImportError, but the promise resolved');
+}
+
 /** The reason of an ImportError (its message without the "file:line: " prefix). */
 export function reasonOf(e: ImportError): string {
   return e.issues?.[0]?.message ?? '';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NewDocumentSchema } from '../../../server/schemas/document.js';
 import { importFile } from '../../../server/import/import-file.js';
-import { cpSlice, importError, put, reasonOf, tempDir, utf16 } from './helpers.js';
+import { cpSlice, importRejection, put, reasonOf, tempDir, utf16 } from './helpers.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
@@ -18,13 +18,13 @@ afterAll(() => cleanup());
 async function roundTrip(name: string, content: string | Uint8Array, options?: Parameters<typeof importFile>[2]) {
   const file = await put(dir, name, content);
   const bytes = await readFile(file);
-  return { file, bytes, document: importFile(file, bytes, options) };
+  return { file, bytes, document: await importFile(file, bytes, options) };
 }
 
 async function failure(name: string, content: string | Uint8Array, options?: Parameters<typeof importFile>[2]) {
   const file = await put(dir, name, content);
   const bytes = await readFile(file);
-  return importError(() => importFile(file, bytes, options));
+  return importRejection(importFile(file, bytes, options));
 }
 
 const INTERVIEW = 'I: Wie geht es Ihnen?\r\nB: Gut, danke.\r\nI: Und der Antrag?\r\nB: Liegt noch beim Amt.\r\n';
@@ -136,11 +136,11 @@ describe('importFile', () => {
     expect(document.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
-  it('rejects unsupported file types', () => {
-    const e = importError(() => importFile('bericht.docx', Buffer.from('x')));
-    expect(e.message).toBe('bericht.docx: unsupported file type .docx; supported: .txt, .md, .markdown');
-    expect(reasonOf(importError(() => importFile('README', Buffer.from('x'))))).toBe(
-      'unsupported file type (no extension); supported: .txt, .md, .markdown',
+  it('rejects unsupported file types', async () => {
+    const e = await importRejection(importFile('bericht.pdf', Buffer.from('x')));
+    expect(e.message).toBe('bericht.pdf: unsupported file type .pdf; supported: .txt, .md, .markdown, .docx, .odt, .rtf, .srt, .vtt');
+    expect(reasonOf(await importRejection(importFile('README', Buffer.from('x'))))).toBe(
+      'unsupported file type (no extension); supported: .txt, .md, .markdown, .docx, .odt, .rtf, .srt, .vtt',
     );
   });
 

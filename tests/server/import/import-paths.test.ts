@@ -34,7 +34,7 @@ async function buildCorpus(root: string): Promise<void> {
   await put(root, 'c-kaputt.txt', PNG);
   await put(root, 'd-protokoll.txt', 'Beobachtung im Büro.\n');
   await put(root, 'bild.png', PNG);
-  await put(root, 'bericht.docx', 'nicht importiert');
+  await put(root, 'bericht.pdf', 'nicht importiert');
   await put(root, '.versteckt.txt', 'versteckt');
   await put(root, '.git/HEAD.txt', 'versteckt');
   await put(root, 'node_modules/paket/readme.md', 'versteckt');
@@ -96,13 +96,13 @@ describe('collectImports', () => {
 
   it('fails explicit files of other types, missing paths and bad files, importing the rest', async () => {
     const good = await put(dir, 'gut.txt', 'Guter Text');
-    const docx = await put(dir, 'bericht.docx', 'x');
+    const pdf = await put(dir, 'bericht.pdf', 'x');
     const empty = await put(dir, 'leer.md', '');
     const missing = path.join(dir, 'gibt-es-nicht.txt');
-    const result = await collectImports([docx, missing, empty, good]);
+    const result = await collectImports([pdf, missing, empty, good]);
     expect(result.imported.map((i) => i.file)).toEqual([good]);
     expect(result.failed).toEqual([
-      { file: docx, error: 'unsupported file type .docx; supported: .txt, .md, .markdown' },
+      { file: pdf, error: 'unsupported file type .pdf; supported: .txt, .md, .markdown, .docx, .odt, .rtf, .srt, .vtt' },
       { file: missing, error: 'no such file or folder' },
       { file: empty, error: 'file is empty' },
     ]);

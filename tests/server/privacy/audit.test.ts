@@ -115,7 +115,7 @@ describe('audit trail through the HTTP API', () => {
     expect(byAdmin.entries.map(pick)).toEqual([`set created ${a}`, `set changed ${a}`]);
     const future = await body<{ entries: AuditEntry[] }>(await sendTo(app, admin, 'GET', `${P}/audit?since=2999-01-01`), 200);
     expect(future.entries).toEqual([]);
-    expect((await sendTo(app, admin, 'GET', `${P}/audit?kind=user`)).status).toBe(400);
+    expect((await sendTo(app, admin, 'GET', `${P}/audit?kind=bogus`)).status).toBe(400);
     expect((await sendTo(app, admin, 'GET', '/api/projects/nope/audit')).status).toBe(404);
 
     const csv = await sendTo(app, admin, 'GET', `${P}/audit?format=csv`);
@@ -123,9 +123,9 @@ describe('audit trail through the HTTP API', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const text = await csv.text();
     const lines = text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('at,user,kind,id,action,version,fields,restored');
+    expect(lines[0]).toBe('at,user,kind,id,action,version,fields,restored,name,role,detail,change,step,target');
     expect(lines).toHaveLength(entries.length + 1);
-    expect(lines[1]).toBe(`${entries[0]!.at},${r},document,${docId},created,1,,`);
+    expect(lines[1]).toBe(`${entries[0]!.at},${r},document,${docId},created,1,,,,,,${entries[0]!.change ?? ''},,`);
     expect(lines.find((l) => l.includes(',project,'))).toContain(',forms,');
   });
 

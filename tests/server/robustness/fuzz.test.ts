@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdmin } from '../../../server/bootstrap.js';
 import { createUser } from '../../../server/domain/users.js';
@@ -69,12 +70,58 @@ describe('hostile input to the importers', () => {
   cases.push({ name: 'front matter with tags', file: 't.md', data: front('title: !!js/function "function(){}"\nkind: !!binary aGFsbG8=') });
   cases.push({ name: 'XSS in title and attributes', file: 'x.md', data: front(`title: '${XSS[0]}'\nregion: '${XSS[1]}'`) });
   for (const name of TRAVERSAL) cases.push({ name: `path traversal ${JSON.stringify(name)}`, file: name, data: utf8('I: Hallo\nFK: Ja.') });
+  // Office documents, RTF and subtitles: random bytes, broken and hostile archives, deep nesting, mutations of valid files.
+  const docx = (body: string): Uint8Array =>
+    zipSync({
+      '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+      '_rels/.rels': strToU8('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'),
+      'word/document.xml': strToU8(`<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`),
+    });
+  const odt = (body: string): Uint8Array => zipSync({ mimetype: strToU8('application/vnd.oasis.opendocument.text'), 'content.xml': strToU8(`<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>${body}</office:text></office:body></office:document-content>`) });
+  const mutate = (data: Uint8Array, n: number): Uint8Array => {
+    const out = data.slice();
+    for (let k = 0; k < n; k++) out[Math.floor(rand() * out.length)] = Math.floor(rand() * 256);
+    return out;
+  };
+  const goodDocx = docx('<w:p><w:r><w:t>I: Grüß Gott</w:t></w:r></w:p><w:p><w:r><w:t>B: Hallo</w:t></w:r></w:p>');
+  const goodOdt = odt('<text:p>I: Grüß Gott</text:p><text:p>B: Hallo</text:p>');
+  const goodRtf = utf8("{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}I: Gr\\'fc\\'df Gott\\par B: \\u252?\\par}");
+  const goodSrt = utf8('1\n00:00:01,000 --> 00:00:02,000\nAnna: Hallo\n\n2\n00:00:03,000 --> 00:00:04,000\nBen: Ja\n');
+  const goodVtt = utf8('WEBVTT\n\n00:01.000 --> 00:02.000\n<v Anna>Hallo\n\n00:03.000 --> 00:04.000\n<v Ben>Ja\n');
+  for (const [ext, good] of [['.docx', goodDocx], ['.odt', goodOdt], ['.rtf', goodRtf], ['.srt', goodSrt], ['.vtt', goodVtt]] as const) {
+    for (let i = 0; i < 6; i++) cases.push({ name: `random bytes as ${ext} ${i}`, file: `r${ext}`, data: bytes(1 + Math.floor(rand() * 4000)) });
+    for (let i = 0; i < 12; i++) cases.push({ name: `mutated ${ext} ${i}`, file: `m${ext}`, data: mutate(good, 1 + Math.floor(rand() * 8)) });
+    for (const cut of [1, 5, 0.5]) cases.push({ name: `truncated ${ext} at ${cut}`, file: `t${ext}`, data: good.subarray(0, cut < 1 ? Math.floor(good.length * cut) : cut) });
+    cases.push({ name: `empty ${ext}`, file: `e${ext}`, data: new Uint8Array(0) });
+  }
+  for (const ext of ['.docx', '.odt']) {
+    const inner = ext === '.docx' ? 'word/document.xml' : 'content.xml';
+    // A bomb's header: one small entry that declares 3 GB uncompressed.
+    const bomb = zipSync({ [inner]: strToU8('<x/>') });
+    const view = new DataView(bomb.buffer, bomb.byteOffset, bomb.byteLength);
+    for (let i = 0; i + 4 <= bomb.length; i++) {
+      if (view.getUint32(i, true) === 0x04034b50) view.setUint32(i + 22, 3e9, true);
+      if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 3e9, true);
+    }
+    cases.push({ name: `zip bomb ${ext}`, file: `bomb${ext}`, data: bomb });
+    cases.push({ name: `compressed zeros ${ext}`, file: `zeros${ext}`, data: zipSync({ [inner]: [new Uint8Array(8 * 1024 * 1024), { level: 1 }] }) });
+    cases.push({ name: `zip slip ${ext}`, file: `slip${ext}`, data: zipSync({ '../../etc/passwd': strToU8('x'), [inner]: strToU8('<x/>') }) });
+    cases.push({ name: `XXE ${ext}`, file: `xxe${ext}`, data: zipSync({ [inner]: strToU8('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>') }) });
+  }
+  cases.push({ name: 'billion laughs .odt', file: 'laughs.odt', data: odt('<text:p>&lol9;</text:p>'.replace('<text:p>', '<!DOCTYPE x [<!ENTITY lol "lol"><!ENTITY lol9 "&lol;&lol;">]><text:p>')) });
+  cases.push({ name: 'deeply nested .docx', file: 'deep.docx', data: docx(`${'<w:tbl><w:tr><w:tc>'.repeat(3000)}<w:p><w:r><w:t>x</w:t></w:r></w:p>${'</w:tc></w:tr></w:tbl>'.repeat(3000)}`) });
+  cases.push({ name: 'deeply nested .odt', file: 'deep.odt', data: odt(`${'<text:section>'.repeat(20_000)}x${'</text:section>'.repeat(20_000)}`) });
+  cases.push({ name: 'deeply nested .rtf', file: 'deep.rtf', data: utf8(`{\\rtf1 ${'{'.repeat(1_000_000)}x${'}'.repeat(1_000_000)}}`) });
+  cases.push({ name: 'huge \\bin in .rtf', file: 'bin.rtf', data: utf8('{\\rtf1 \\bin99999999999 x}') });
+  cases.push({ name: 'many \\u in .rtf', file: 'u.rtf', data: utf8(`{\\rtf1 ${'\\u-10179?'.repeat(100_000)}}`) });
+  cases.push({ name: 'many cues .srt', file: 'many.srt', data: utf8('00:00:01,000 --> 00:00:02,000\nA: x\n\n'.repeat(100_000)) });
+  cases.push({ name: 'tags in .vtt', file: 'tags.vtt', data: utf8(`WEBVTT\n\n00:01.000 --> 00:02.000\n${'<v '.repeat(50_000)}\n`) });
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s: a valid document or an ImportError, quickly', (_name, c) => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s: a valid document or an ImportError, quickly', async (_name, c) => {
     const started = performance.now();
     let result: unknown;
     try {
-      result = importFile(c.file, c.data, c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {});
+      result = await importFile(c.file, c.data, c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {});
     } catch (e) {
       expect(e, String(e instanceof Error ? e.stack : e)).toBeInstanceOf(ImportError);
       expect((e as Error).message.length).toBeGreaterThan(0);

@@ -1,9 +1,9 @@
 import { addDocuments } from '../../../server/domain/corpus.js';
+import { testStore } from '../helpers.js';
 import { createCode } from '../../../server/domain/codebook.js';
 import { makeDeps, type Deps } from '../../../server/domain/deps.js';
 import { createProject } from '../../../server/domain/projects.js';
 import type { Document } from '../../../server/schemas/document.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
 
 export const OBSERVATION = [
   'Die Fachkraft begrüßt Frau K. herzlich. Sie bietet Kaffee an.',
@@ -45,7 +45,7 @@ export interface SearchFixture {
 
 export async function searchFixture(): Promise<SearchFixture> {
   let n = 0;
-  const deps = makeDeps(new MemoryStore(), { newId: () => `id-${++n}`, now: () => '2026-01-01T00:00:00.000Z' });
+  const deps = makeDeps(await testStore(), { newId: () => `id-${++n}`, now: () => '2026-01-01T00:00:00.000Z' });
   const project = await createProject(deps, { name: 'Suche' });
   const [obs, interview, record] = await addDocuments(deps, project.id, [
     { id: 'obs', title: 'Beobachtung 1', kind: 'observation', text: OBSERVATION, attributes: { region: { type: 'text', value: 'Region 1' } } },

@@ -25,8 +25,8 @@ export interface Sessions {
   /** The session for a token, or undefined when unknown or expired. */
   get(token: string | undefined): Promise<Session | undefined>;
   delete(token: string): Promise<void>;
-  /** Sign a user out everywhere (password change, deletion). */
-  deleteForUser(userId: string): Promise<void>;
+  /** Sign a user out everywhere (deletion, logout everywhere), or everywhere but `exceptToken` (own password change). */
+  deleteForUser(userId: string, exceptToken?: string): Promise<void>;
 }
 
 /** A new session with random token and CSRF secret. */

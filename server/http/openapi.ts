@@ -60,7 +60,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/auth/me', summary: 'The signed-in user and the CSRF token', tag: 'auth' },
   { method: 'get', path: '/api/users', summary: 'List users', tag: 'users', response: z.object({ users: z.array(PublicUserSchema) }) },
   { method: 'post', path: '/api/users', summary: 'Create a user (admin)', tag: 'users', body: NewUserSchema, response: PublicUserSchema },
-  { method: 'patch', path: '/api/users/:userId', summary: 'Change a user (admin; users their own name and password)', tag: 'users', body: UserPatchSchema, response: PublicUserSchema },
+  { method: 'patch', path: '/api/users/:userId', summary: 'Change a user (admin; users their own name and password – with currentPassword; a new password ends the user\'s other sessions)', tag: 'users', body: UserPatchSchema, response: PublicUserSchema },
   { method: 'delete', path: '/api/users/:userId', summary: 'Delete a user (admin)', tag: 'users', query: version, response: ok },
   { method: 'get', path: '/api/projects', summary: 'List projects', tag: 'projects', response: z.object({ projects: z.array(ProjectSchema) }) },
   { method: 'post', path: '/api/projects', summary: 'Create a project (admin)', tag: 'projects', body: NewProjectSchema, response: ProjectSchema },

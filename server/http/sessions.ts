@@ -28,8 +28,8 @@ export class SessionStore implements Sessions {
     this.sessions.delete(token);
   }
 
-  async deleteForUser(userId: string): Promise<void> {
-    for (const [t, s] of this.sessions) if (s.userId === userId) this.sessions.delete(t);
+  async deleteForUser(userId: string, exceptToken?: string): Promise<void> {
+    for (const [t, s] of this.sessions) if (s.userId === userId && t !== exceptToken) this.sessions.delete(t);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, AppOptions } from './context.js';
-import { Conflict } from '../domain/errors.js';
+import { Conflict, Forbidden } from '../domain/errors.js';
+import { verifyPassword } from '../domain/password.js';
 import { demand } from '../domain/permissions.js';
 import { createUser, toPublicUser, updateUser } from '../domain/users.js';
 import { NewUserSchema, UserPatchSchema } from '../schemas/user.js';
@@ -25,8 +26,13 @@ export function userRoutes({ deps }: AppOptions, sessions: Sessions) {
       const patch = c.req.valid('json');
       // Users may change their own display name and password; everything else is for admins.
       if (me.id !== id || patch.role !== undefined) demand(me.role, 'manage-users');
+      // A new password of one's own needs the current one; admins resetting someone else's do not.
+      if (me.id === id && patch.password !== undefined && !(await verifyPassword(patch.currentPassword ?? '', me.passwordHash))) {
+        throw new Forbidden('the current password is wrong');
+      }
       const user = await updateUser(deps, id, patch);
-      if (patch.password !== undefined) await sessions.deleteForUser(id);
+      // A new password ends every other session of that user; one's own current session stays.
+      if (patch.password !== undefined) await sessions.deleteForUser(id, me.id === id ? c.get('session').token : undefined);
       return c.json(toPublicUser(user), 200);
     })
     .delete('/:userId', valid('query', VersionQuerySchema), async (c) => {

@@ -46,6 +46,8 @@ export const UserPatchSchema = z.object({
   displayName: z.string().trim().min(1).max(200).optional(),
   role: RoleSchema.optional(),
   password: PasswordSchema.optional(),
+  /** Required when users change their own password (a stolen session alone cannot take the account). */
+  currentPassword: z.string().max(1024).optional(),
   version: VersionSchema,
 });
 export type UserPatch = z.infer<typeof UserPatchSchema>;

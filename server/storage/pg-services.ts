@@ -47,8 +47,9 @@ export class PgSessions implements Sessions {
     await this.pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
   }
 
-  async deleteForUser(userId: string): Promise<void> {
-    await this.pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  async deleteForUser(userId: string, exceptToken?: string): Promise<void> {
+    if (exceptToken === undefined) await this.pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+    else await this.pool.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2', [userId, tokenHash(exceptToken)]);
   }
 }
 

@@ -101,4 +101,21 @@ describe('sb-app', () => {
     expect(location.pathname).to.equal('/projects/p1/comparison');
     await expect(el).to.be.accessible();
   });
+
+  it('opens the account dialog from the header; signing out everywhere returns to the sign-in form', async () => {
+    fake.on('POST', '/api/auth/logout-everywhere', { ok: true });
+    const el = await fixture<SbApp>(html`<sb-app></sb-app>`);
+    await signIn(el, 'richtig-richtig');
+    await waitUntil(() => root(el).querySelector('main ul a'), 'no project list');
+    const accountButton = [...root(el).querySelectorAll<HTMLButtonElement>('header button')].find((b) => b.textContent === 'Konto')!;
+    accountButton.click();
+    const dialog = root(el).querySelector('sb-account-dialog')!;
+    await waitUntil(() => dialog.shadowRoot?.querySelector('dialog')?.open, 'the account dialog did not open');
+    await expect(el).to.be.accessible();
+    dialog.shadowRoot!.querySelector<HTMLButtonElement>('button.danger')!.click();
+    await waitUntil(() => root(el).querySelector('sb-login'), 'no sign-in form after signing out everywhere');
+    expect(fake.count('POST', '/api/auth/logout-everywhere')).to.equal(1);
+    expect(fake.last('POST', '/api/auth/logout-everywhere')!.headers.get('x-csrf-token')).to.equal('tok-1');
+    expect(root(el).querySelector('sb-account-dialog')).to.equal(null);
+  });
 });

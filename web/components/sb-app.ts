@@ -8,6 +8,8 @@ import type { LoginSubmitEvent } from './sb-login.js';
 import type { NavigateEvent } from './sb-workbench.js';
 import './sb-login.js';
 import './sb-workbench.js';
+import './sb-account-dialog.js';
+import type { AccountChangeEvent } from './sb-account-dialog.js';
 
 type View = { name: 'loading' } | { name: 'login' } | Route;
 
@@ -18,6 +20,7 @@ export class SbApp extends LitElement {
   static override properties = {
     view: { state: true },
     user: { state: true },
+    accountOpen: { state: true },
     projects: { state: true },
     error: { state: true },
   };
@@ -67,6 +70,7 @@ export class SbApp extends LitElement {
   declare user: PublicUser | undefined;
   declare projects: Project[];
   declare error: string;
+  declare accountOpen: boolean;
   private readonly api: Client = createClient();
   private readonly onPop = (): void => void this.route();
 
@@ -77,6 +81,7 @@ export class SbApp extends LitElement {
     this.user = undefined;
     this.projects = [];
     this.error = '';
+    this.accountOpen = false;
   }
 
   override connectedCallback(): void {
@@ -140,6 +145,12 @@ export class SbApp extends LitElement {
 
   private async logout(): Promise<void> {
     await this.api.api.auth.logout.$post();
+    this.signedOut();
+  }
+
+  /** Back to the sign-in form (after signing out here or everywhere). */
+  private signedOut(): void {
+    this.accountOpen = false;
     this.user = undefined;
     setCsrfToken('');
     this.view = { name: 'login' };
@@ -191,9 +202,21 @@ export class SbApp extends LitElement {
             <option value="en" ?selected=${getLanguage() === 'en'}>English</option>
           </select></label
         >
-        ${this.user ? html`<span>${this.user.displayName}</span><button @click=${() => void this.logout()}>${t('logout')}</button>` : nothing}
+        ${this.user
+          ? html`<span>${this.user.displayName}</span><button @click=${() => (this.accountOpen = true)}>${t('account.open')}</button
+              ><button @click=${() => void this.logout()}>${t('logout')}</button>`
+          : nothing}
       </header>
-      <main>${this.error ? html`<p role="alert">${this.error}</p>` : nothing} ${this.renderBody()}</main>`;
+      <main>${this.error ? html`<p role="alert">${this.error}</p>` : nothing} ${this.renderBody()}</main>
+      ${this.user
+        ? html`<sb-account-dialog
+            .user=${this.user}
+            ?open=${this.accountOpen}
+            @sb-account-close=${() => (this.accountOpen = false)}
+            @sb-account-change=${(e: AccountChangeEvent) => (this.user = e.user)}
+            @sb-signed-out-everywhere=${() => this.signedOut()}
+          ></sb-account-dialog>`
+        : nothing}`;
   }
 }
 

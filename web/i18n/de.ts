@@ -11,8 +11,9 @@ import * as forms from './areas/forms.js';
 import * as exchange from './areas/exchange.js';
 import * as audit from './areas/audit.js';
 import * as pseudonyms from './areas/pseudonyms.js';
+import * as account from './areas/account.js';
 
 /** German UI strings (the default language), merged from one module per area. */
-export const de = { ...shell.de, ...corpus.de, ...document.de, ...codes.de, ...segments.de, ...memos.de, ...comparison.de, ...forms.de, ...agreement.de, ...search.de, ...exchange.de, ...audit.de, ...pseudonyms.de } as const;
+export const de = { ...shell.de, ...corpus.de, ...document.de, ...codes.de, ...segments.de, ...memos.de, ...comparison.de, ...forms.de, ...agreement.de, ...search.de, ...exchange.de, ...audit.de, ...pseudonyms.de, ...account.de } as const;
 
 export type MessageKey = keyof typeof de;

@@ -11,7 +11,8 @@ import * as forms from './areas/forms.js';
 import * as exchange from './areas/exchange.js';
 import * as audit from './areas/audit.js';
 import * as pseudonyms from './areas/pseudonyms.js';
+import * as account from './areas/account.js';
 import type { MessageKey } from './de.js';
 
 /** English UI strings; the type demands every German key. */
-export const en: Record<MessageKey, string> = { ...shell.en, ...corpus.en, ...document.en, ...codes.en, ...segments.en, ...memos.en, ...comparison.en, ...forms.en, ...agreement.en, ...search.en, ...exchange.en, ...audit.en, ...pseudonyms.en };
+export const en: Record<MessageKey, string> = { ...shell.en, ...corpus.en, ...document.en, ...codes.en, ...segments.en, ...memos.en, ...comparison.en, ...forms.en, ...agreement.en, ...search.en, ...exchange.en, ...audit.en, ...pseudonyms.en, ...account.en };

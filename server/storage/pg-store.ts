@@ -195,14 +195,36 @@ export class PgStore implements Store, TextSearchStore {
   // ------------------------------------------------------------------------------------------
   // The one write path for project content
 
-  commit(projectId: string, change: ChangeSet): Promise<void> {
-    return this.transaction(async (q) => {
+  async commit(projectId: string, change: ChangeSet): Promise<void> {
+    await this.transaction(async (q) => {
       await q('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [projectId]);
       const stored = (await q<{ data: Project }>('SELECT data FROM projects WHERE id = $1', [projectId])).rows[0]?.data;
       if (!stored) throw new NotFound(`project ${projectId} not found`);
       await this.check(q, projectId, stored, change);
       await this.write(q, projectId, change);
     });
+    await this.keepStatistics('segments', change.segments?.put?.length ?? 0);
+    await this.keepStatistics('documents', change.documents?.put?.length ?? 0);
+  }
+
+  /** Rows written per table since its last ANALYZE, and the row count then (estimated). */
+  private readonly written = new Map<string, { since: number; base: number }>();
+
+  /**
+   * After a bulk load the planner has no statistics until autovacuum gets round to it, and picks
+   * the wrong index: looking up one document's segments scanned a code's 200,000 segments (165 ms
+   * instead of 0.3 ms, measured). So a process that has written 20 % more rows than a table held at
+   * its last ANALYZE (at least 10,000) runs ANALYZE itself.
+   */
+  private async keepStatistics(table: 'segments' | 'documents', rows: number): Promise<void> {
+    if (rows === 0) return;
+    const w = this.written.get(table) ?? { since: 0, base: 0 };
+    w.since += rows;
+    this.written.set(table, w);
+    if (w.since < Math.max(10_000, w.base * 0.2)) return;
+    await this.pool.query(`ANALYZE ${table}`);
+    w.base += w.since;
+    w.since = 0;
   }
 
   /** The checks of ProjectState.check, asked of the database for just the rows the change names. */

@@ -49,9 +49,9 @@ import { codePathNames } from './code-tree.js';
 import type { Segment } from '../schemas/segment.js';
 
 /**
- * The pseudonymisation hook for quotes. A project has no pseudonym key yet, so this returns the text
- * unchanged; when pseudonyms arrive (a key kept apart from the project, DOMAIN.md "Privacy"), this is
- * the one place to apply them. Called on every piece of document text a result carries.
+ * The hook for quotes: called on every piece of document text a result carries. It returns the text
+ * unchanged because pseudonymisation (domain/pseudonyms.ts) rewrites the stored documents
+ * themselves, so quotes already carry the pseudonyms; names the key does not list stay as written.
  */
 export function pseudonymise(text: string): string {
   return text;

@@ -130,7 +130,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'put', path: `${P}/sets/:setId/mode`, summary: 'Independent mode of a set: independent, openForComparison (admin)', tag: 'agreement', body: SetModeSchema, response: DocumentSetSchema },
   { method: 'get', path: `${P}/search`, summary: 'Lexical search with German stemming: KWIC lines and counts per document (q, set, codeId, speaker; code points)', tag: 'search', query: SearchQuerySchema, response: SearchResultSchema },
   { method: 'post', path: `${P}/autocode/preview`, summary: 'What autocoding the hits of a query would create (nothing is written)', tag: 'search', body: AutocodeRequestSchema, response: AutocodePreviewSchema },
-  { method: 'get', path: `${P}/autocode`, summary: 'Recent autocoding runs (kept until the server restarts)', tag: 'search', response: z.object({ runs: z.array(AutocodeRunSchema) }) },
+  { method: 'get', path: `${P}/autocode`, summary: 'Recent autocoding runs (kept with the project)', tag: 'search', response: z.object({ runs: z.array(AutocodeRunSchema) }) },
   { method: 'post', path: `${P}/autocode`, summary: 'Autocode the hits of a query with a code, in one commit', tag: 'search', body: AutocodeRequestSchema, response: AutocodeRunSchema },
   { method: 'post', path: `${P}/autocode/:runId/undo`, summary: 'Undo an autocoding run in one step (409 if a created segment was changed)', tag: 'search', response: z.object({ deleted: z.number() }) },
   { method: 'get', path: `${P}/words`, summary: 'Word frequencies by stem (set, codeId) or keyness of a=… against b=… (format=json|csv)', tag: 'search', query: WordsQuerySchema },

@@ -1,4 +1,5 @@
-import { Conflict, NotFound } from '../domain/errors.js';
+import { Conflict, InvalidInput, NotFound } from '../domain/errors.js';
+import { SERVER_AUDIT } from '../schemas/audit.js';
 import type { ChangeSet, SegmentFilter, Store, VersionedRef } from '../domain/store.js';
 import type { Code } from '../schemas/code.js';
 import type { Document, DocumentMeta } from '../schemas/document.js';
@@ -8,6 +9,11 @@ import type { Project } from '../schemas/project.js';
 import type { Segment } from '../schemas/segment.js';
 import type { User } from '../schemas/user.js';
 import { ProjectState, type Touched } from './project-state.js';
+
+/** `_server` names the server-wide audit log (schemas/audit.ts SERVER_AUDIT); no project may take it. */
+export function checkProjectId(id: string): void {
+  if (id === SERVER_AUDIT) throw new InvalidInput(`"${SERVER_AUDIT}" is reserved and cannot be a project id`);
+}
 
 /** Serialises async work: each task starts when the previous one has settled. */
 export class Mutex {
@@ -92,6 +98,7 @@ export class MemoryStore implements Store {
   }
   createProject(project: Project): Promise<void> {
     return this.lock.run(async () => {
+      checkProjectId(project.id);
       if (this.projects.has(project.id)) throw new Conflict(`project ${project.id} exists`);
       const state = new ProjectState(project);
       this.projects.set(project.id, state);

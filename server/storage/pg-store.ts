@@ -11,6 +11,7 @@ import type { Project } from '../schemas/project.js';
 import type { Segment } from '../schemas/segment.js';
 import type { User } from '../schemas/user.js';
 import { clientConfig, migrate, poolFor, type PgOptions } from './pg-schema.js';
+import { checkProjectId } from './memory-store.js';
 import { checkVersions } from './project-state.js';
 import type { CandidateQuery, TextSearchStore } from '../domain/text-search.js';
 
@@ -135,6 +136,7 @@ export class PgStore implements Store, TextSearchStore {
     return (await this.q<{ data: Project }>('SELECT data FROM projects WHERE id = $1', [id])).rows[0]?.data;
   }
   async createProject(project: Project): Promise<void> {
+    checkProjectId(project.id);
     const result = await this.q('INSERT INTO projects (id, version, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [project.id, project.version, JSON.stringify(project)]);
     if (result.rowCount === 0) throw new Conflict(`project ${project.id} exists`);
   }

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyCode } from '../../../server/domain/coding.js';
-import { Conflict, NotFound } from '../../../server/domain/errors.js';
+import { Conflict, InvalidInput, NotFound } from '../../../server/domain/errors.js';
 import { nextProject } from '../../../server/domain/projects.js';
 import type { Store } from '../../../server/domain/store.js';
 import { LowdbStore } from '../../../server/storage/lowdb-store.js';
@@ -13,6 +13,13 @@ for (const adapter of adapters) {
   describe(`store contract: ${adapter.name}`, () => {
     let cleanup: () => Promise<void> = async () => undefined;
     afterEach(() => cleanup());
+
+    it('refuses the project id reserved for the server-wide audit log', async () => {
+      const opened = await adapter.open();
+      cleanup = opened.cleanup;
+      await expect(opened.store.createProject({ id: '_server', name: 'x', description: '', language: 'de', created: '2026-01-01T00:00:00.000Z', crosswalk: [], version: 1 })).rejects.toBeInstanceOf(InvalidInput);
+      expect(await opened.store.listProjects()).toEqual([]);
+    });
 
     it('applies a change and rejects a stale version with Conflict, leaving the state unchanged', async () => {
       const opened = await adapter.open();

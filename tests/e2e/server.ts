@@ -8,12 +8,21 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ADMIN_PASSWORD = 'e2e-admin-passwort';
 
-/** Start `sichtbar serve --demo-if-empty` on a free port in a fresh data directory. */
-export async function startServer(): Promise<{ url: string; dataDir: string; stop: () => Promise<void> }> {
+/** Options of one server process (defaults: a fresh data directory with the demo project). */
+export interface ServerOptions {
+  /** Extra environment (SICHTBAR_DATABASE_URL for PostgreSQL, say). */
+  env?: Record<string, string>;
+  /** Create the demo project when the store is empty (default true). */
+  demo?: boolean;
+}
+
+/** Start `sichtbar serve` on a free port in a fresh data directory. */
+export async function startServer(options: ServerOptions = {}): Promise<{ url: string; dataDir: string; stop: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sichtbar-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['bin/sichtbar.js', 'serve', '--data', dataDir, '--port', '0', '--demo-if-empty'], {
+  const args = ['bin/sichtbar.js', 'serve', '--data', dataDir, '--port', '0', ...(options.demo === false ? [] : ['--demo-if-empty'])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, SICHTBAR_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    env: { ...process.env, SICHTBAR_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -36,9 +45,11 @@ export async function startServer(): Promise<{ url: string; dataDir: string; sto
     url,
     dataDir,
     stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
       await rm(dataDir, { recursive: true, force: true });
     },
   };

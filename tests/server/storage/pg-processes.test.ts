@@ -1,49 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTestSchema, tempDir, TEST_DATABASE_URL } from '../helpers.js';
+import { ADMIN_PASSWORD as PASSWORD, startServer } from '../../e2e/server.js';
+import { pgTestSchema, TEST_DATABASE_URL } from '../helpers.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const PASSWORD = 'zwei-prozesse-passwort';
-
-interface Server {
-  url: string;
-  stop: () => Promise<void>;
-}
-
-/** `sichtbar serve` as its own process on the given database, on a free port. */
-async function startServer(databaseUrl: string, dataDir: string): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/sichtbar.js', 'serve', '--data', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, SICHTBAR_DATABASE_URL: databaseUrl, SICHTBAR_ADMIN_PASSWORD: PASSWORD },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const m = /runs at (http:\/\/[^\s]+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1] as string);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${err}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+type Server = Awaited<ReturnType<typeof startServer>>;
 
 async function call(server: Server, session: { cookie: string; csrf: string } | undefined, method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
@@ -60,12 +19,10 @@ describe.skipIf(!TEST_DATABASE_URL)('two server processes on one PostgreSQL data
   beforeAll(async () => {
     const { url, schema, cleanup: dropSchema } = await pgTestSchema();
     const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    const dirA = await tempDir();
-    const dirB = await tempDir();
-    cleanup = [dropSchema, dirA.cleanup, dirB.cleanup];
+    cleanup = [dropSchema];
     // One after the other: the first creates the schema and the admin, the second finds both.
-    a = await startServer(databaseUrl, dirA.dir);
-    b = await startServer(databaseUrl, dirB.dir);
+    a = await startServer({ env: { SICHTBAR_DATABASE_URL: databaseUrl }, demo: false });
+    b = await startServer({ env: { SICHTBAR_DATABASE_URL: databaseUrl }, demo: false });
   }, 120_000);
 
   afterAll(async () => {

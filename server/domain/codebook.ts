@@ -68,6 +68,16 @@ function renumber(siblings: Code[], now: string): Code[] {
 }
 
 export async function createCode(deps: Deps, projectId: string, input: NewCode): Promise<Code> {
+  const { code, put } = await planNewCode(deps, projectId, input);
+  await deps.store.commit(projectId, { codes: { put } });
+  return code;
+}
+
+/**
+ * A new code and the code puts that insert it among its siblings, not yet committed – so a caller
+ * can commit it together with more (in-vivo coding: the code and its first segment as one step).
+ */
+export async function planNewCode(deps: Deps, projectId: string, input: NewCode): Promise<{ code: Code; put: Code[] }> {
   const parsed = NewCodeSchema.parse(input);
   const codes = await deps.store.listCodes(projectId);
   if (parsed.parentId !== null && !codes.some((c) => c.id === parsed.parentId)) throw new NotFound(`parent code ${parsed.parentId} not found`);
@@ -91,8 +101,7 @@ export async function createCode(deps: Deps, projectId: string, input: NewCode):
   ordered.splice(position, 0, code);
   const put = renumber(ordered, now);
   if (!put.some((c) => c.id === code.id)) put.push(code);
-  await deps.store.commit(projectId, { codes: { put: put.map((c) => (c.id === code.id ? { ...c, version: 1 } : c)) } });
-  return { ...code, order: position };
+  return { code: { ...code, order: position }, put: put.map((c) => (c.id === code.id ? { ...c, version: 1 } : c)) };
 }
 
 export async function updateCode(deps: Deps, projectId: string, id: string, patch: CodePatch): Promise<Code> {

@@ -1,6 +1,6 @@
 import { Conflict, Forbidden, InvalidInput, NotFound } from './errors.js';
 import type { Actor, Deps } from './deps.js';
-import { createCode, withDescendants } from './codebook.js';
+import { planNewCode, withDescendants } from './codebook.js';
 import { documentIdsOfSet } from './corpus.js';
 import { visibleSegments } from './independent.js';
 import { rescueMemos } from './memos.js';
@@ -129,8 +129,11 @@ export async function codeInVivo(deps: Deps, projectId: string, actor: Actor, in
   const words = indexOf(doc).slice(parsed.start, parsed.end).replace(/\s+/g, ' ').trim();
   if (words.length === 0) throw new InvalidInput('the selection holds no words to name a code after');
   const name = words.length > 80 ? `${[...words].slice(0, 79).join('').trimEnd()}…` : words;
-  const code = await createCode(deps, projectId, { name: `„${name}“`, parentId: parsed.parentId });
-  const segment = await applyCode(deps, projectId, actor, { documentId: doc.id, codeId: code.id, start: parsed.start, end: parsed.end });
+  const { code, put } = await planNewCode(deps, projectId, { name: `„${name}“`, parentId: parsed.parentId });
+  const now = deps.now();
+  const segment: Segment = { id: deps.newId(), documentId: doc.id, codeId: code.id, start: parsed.start, end: parsed.end, coder: actor.userId, memo: '', created: now, modified: now, version: 1 };
+  // One commit: the new code and its first segment are one action (and one undo step).
+  await deps.store.commit(projectId, { codes: { put }, segments: { put: [segment] } });
   return { code, segment };
 }
 

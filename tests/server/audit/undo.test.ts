@@ -106,13 +106,15 @@ describe('undo and redo of every kind of action', () => {
     expect((await store.listMemos(projectId))[0]).toMatchObject({ id: memo.id, target: { type: 'segment', id: seg.id }, text: 'Darum.' });
   });
 
-  it('in-vivo coding is two steps (codeInVivo makes two commits): the coding, then the code', async () => {
+  it('in-vivo coding is one step: the new code and its coding go together', async () => {
     const before = await state();
     await codeInVivo(deps, projectId, rita, { documentId: docId, start: 4, end: 13, parentId: null });
-    expect((await undo(deps, projectId, rita)).done.label).toBe('Kodierung »„Fachkraft“« gesetzt');
+    expect((await undo(deps, projectId, rita)).done.label).toMatch(/„Fachkraft“/);
     expect(await store.listSegments(projectId)).toEqual([]);
-    expect((await undo(deps, projectId, rita)).done.label).toBe('Code »„Fachkraft“« angelegt');
     expect(await state()).toEqual(before);
+    await redo(deps, projectId, rita);
+    expect((await store.listCodes(projectId)).some((c) => c.name === '„Fachkraft“')).toBe(true);
+    expect(await store.listSegments(projectId)).toHaveLength(1);
   });
 
   it('create, rename and move a code', async () => {

@@ -6,9 +6,10 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, AppOptions } from './context.js';
+import { uploadedFile } from './upload.js';
 import { actorOf } from './context.js';
 import type { Deps } from '../domain/deps.js';
-import { InvalidInput, TooLarge } from '../domain/errors.js';
+import { TooLarge } from '../domain/errors.js';
 import { visibleSegments } from '../domain/independent.js';
 import { demand } from '../domain/permissions.js';
 import { exportProject, requireProject } from '../domain/projects.js';
@@ -33,17 +34,6 @@ function disposition(name: string, ext: string): string {
   return `attachment; filename="${ascii}${ext}"; filename*=UTF-8''${encodeURIComponent(name + ext)}`;
 }
 
-async function uploadedFile(c: { req: { parseBody: (o: { all: boolean }) => Promise<Record<string, unknown>> } }): Promise<File> {
-  let form: Record<string, unknown>;
-  try {
-    form = await c.req.parseBody({ all: true });
-  } catch {
-    throw new InvalidInput('send the file as multipart/form-data in the field "file"');
-  }
-  const f = ([] as unknown[]).concat(form['file'] ?? []).find((x): x is File => typeof x !== 'string' && x instanceof Blob);
-  if (!f) throw new InvalidInput('no file in the field "file"');
-  return f;
-}
 
 export function refiRoutes({ deps }: AppOptions) {
   const limit = bodyLimit({

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Actor, Deps } from '../domain/deps.js';
-import { InvalidInput, TooLarge } from '../domain/errors.js';
+import { TooLarge } from '../domain/errors.js';
 import { visibleSegments } from '../domain/independent.js';
 import { demand } from '../domain/permissions.js';
 import { exportProject, requireProject } from '../domain/projects.js';
@@ -14,6 +14,7 @@ import { matrixToCsv, matrixToXlsx, segmentsToCsv, segmentsToXlsx } from '../exp
 import { CODEBOOK_TABLE_LIMITS, importCodebookTable, readCodebookTable } from '../import/codebook-table.js';
 import { MatrixQuerySchema } from '../schemas/spreadsheet.js';
 import type { AppEnv, AppOptions } from './context.js';
+import { uploadedFile } from './upload.js';
 import { actorOf } from './context.js';
 import { valid } from './validate.js';
 
@@ -68,14 +69,7 @@ export function spreadsheetRoutes({ deps }: AppOptions) {
       demand(c.get('user').role, 'code');
       const projectId = c.req.param('projectId');
       await requireProject(deps, projectId);
-      let form: Record<string, unknown>;
-      try {
-        form = await c.req.parseBody({ all: true });
-      } catch {
-        throw new InvalidInput('send the file as multipart/form-data in the field "file"');
-      }
-      const f = ([] as unknown[]).concat(form['file'] ?? []).find((x): x is File => typeof x !== 'string' && x instanceof Blob);
-      if (!f) throw new InvalidInput('no file in the field "file"');
+      const f = await uploadedFile(c);
       // Read and checked in full before anything is written.
       const table = await readCodebookTable(new Uint8Array(await f.arrayBuffer()), f.name || 'codebook.csv');
       return c.json(await importCodebookTable(deps, projectId, table), 201);

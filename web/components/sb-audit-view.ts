@@ -4,7 +4,7 @@ import type { PublicUser } from '../../server/schemas/user.js';
 import { ok } from '../api.js';
 import type { MessageKey } from '../i18n/de.js';
 import { LanguageController, getLanguage, t } from '../i18n/index.js';
-import { alertBox, visuallyHidden } from './shared-styles.js';
+import { alertBox, dataTable, visuallyHidden } from './shared-styles.js';
 
 type Tab = 'project' | 'server';
 
@@ -36,6 +36,7 @@ export class SbAuditView extends LitElement {
   static override styles = [
     visuallyHidden,
     alertBox,
+    dataTable,
     css`
       :host {
         display: block;
@@ -53,22 +54,6 @@ export class SbAuditView extends LitElement {
       .tabs button[aria-pressed='true'] {
         font-weight: bold;
         text-decoration: underline;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.25rem 0.5rem;
-        border-bottom: 1px solid #e5e7eb;
-        vertical-align: top;
-      }
-      caption {
-        text-align: left;
-        font-weight: bold;
-        padding: 0.25rem 0;
       }
       .id {
         color: #4b5563;

@@ -5,7 +5,7 @@ import type { PublicUser } from '../../server/schemas/user.js';
 import { ApiFailure, createClient, ok, type Client } from '../api.js';
 import type { MessageKey } from '../i18n/de.js';
 import { LanguageController, t } from '../i18n/index.js';
-import { alertBox, visuallyHidden } from './shared-styles.js';
+import { alertBox, dataTable, visuallyHidden } from './shared-styles.js';
 
 /** Fired after the key was applied to documents (their texts, segments and memos changed). */
 export class PseudonymsAppliedEvent extends Event {
@@ -43,28 +43,13 @@ export class SbPseudonymView extends LitElement {
   static override styles = [
     visuallyHidden,
     alertBox,
+    dataTable,
     css`
       :host {
         display: block;
       }
       section {
         margin: 1rem 0 1.5rem;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.25rem 0.5rem;
-        border-bottom: 1px solid #e5e7eb;
-        vertical-align: top;
-      }
-      caption {
-        text-align: left;
-        font-weight: bold;
-        padding: 0.25rem 0;
       }
       .row,
       form.add {

@@ -25,3 +25,23 @@ export const alertBox = css`
     border-radius: 4px;
   }
 `;
+
+/** Plain data tables of the admin views (audit trail, pseudonym key): full width, left-aligned, ruled rows. */
+export const dataTable = css`
+  table {
+    border-collapse: collapse;
+    width: 100%;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 0.25rem 0.5rem;
+    border-bottom: 1px solid #e5e7eb;
+    vertical-align: top;
+  }
+  caption {
+    text-align: left;
+    font-weight: bold;
+    padding: 0.25rem 0;
+  }
+`;

@@ -7,6 +7,17 @@ import tseslint from 'typescript-eslint';
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
+/** What web/ may import from the server. */
+const WEB_LAYERS = [
+  {
+    group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '!../../server/domain/code-tree.js', '../../server/storage/*', '../../server/import/*'],
+    message: 'web/ imports only server/schemas/**, the pure server/domain/text.js and the AppType',
+  },
+  { group: ['../server/*', '!../server/http', '!../server/schemas', '!../server/domain', '../server/domain/*', '!../server/domain/text.js', '!../server/domain/code-tree.js'], message: 'web/ imports only server/schemas/**, server/domain/text.js and the AppType' },
+];
+/** Raw HTML reaches the DOM only through web/markdown.ts, after DOMPurify. */
+const UNSAFE_HTML = { group: ['lit/directives/unsafe-html.js', 'lit/directives/unsafe-svg.js', 'lit/directives/unsafe-mathml.js'], message: 'render user text as text; Markdown goes through renderMarkdown() in web/markdown.ts (sanitised)' };
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'web/dist/', 'data/', 'bench/out/', 'coverage/'] },
   js.configs.recommended,
@@ -48,19 +59,16 @@ export default tseslint.config(
     rules: {
       ...lit.configs['flat/recommended'].rules,
       ...litA11y.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '!../../server/domain/code-tree.js', '../../server/storage/*', '../../server/import/*'],
-              message: 'web/ imports only server/schemas/**, the pure server/domain/text.js and the AppType',
-            },
-            { group: ['../server/*', '!../server/http', '!../server/schemas', '!../server/domain', '../server/domain/*', '!../server/domain/text.js', '!../server/domain/code-tree.js'], message: 'web/ imports only server/schemas/**, server/domain/text.js and the AppType' },
-          ],
-        },
-      ],
+      ...restrict([...WEB_LAYERS, UNSAFE_HTML]),
     },
+  },
+  {
+    files: ['web/markdown.ts'],
+    rules: restrict(WEB_LAYERS),
+  },
+  {
+    files: ['web/**/*.ts'],
+    rules: { 'no-restricted-properties': ['error', { property: 'innerHTML', message: 'render user text as text (lit templates escape it)' }, { property: 'outerHTML', message: 'render user text as text' }] },
   },
   {
     files: ['**/*.ts'],

@@ -150,17 +150,25 @@ export class PgStore implements Store, TextSearchStore {
     if ((await this.q('SELECT 1 FROM projects WHERE id = $1', [projectId])).rowCount === 0) throw new NotFound(`project ${projectId} not found`);
   }
 
+  /**
+   * The rows of a read scoped to one project. Only an empty answer costs a second round trip: the
+   * check that the project exists (an unknown project is NotFound, as in the embedded store).
+   */
+  private async read<R extends pg.QueryResultRow>(projectId: string, sql: string, params: unknown[]): Promise<R[]> {
+    const rows = (await this.q<R>(sql, params)).rows;
+    if (rows.length === 0) await this.requireProject(projectId);
+    return rows;
+  }
+
   // ------------------------------------------------------------------------------------------
   // Reads
 
   async listDocuments(projectId: string): Promise<DocumentMeta[]> {
-    await this.requireProject(projectId);
-    const rows = await this.q<{ meta: Omit<DocumentMeta, 'length'>; length: number }>('SELECT meta, length FROM documents WHERE project_id = $1', [projectId]);
-    return rows.rows.map((r) => ({ ...r.meta, length: r.length }) as DocumentMeta);
+    const rows = await this.read<{ meta: Omit<DocumentMeta, 'length'>; length: number }>(projectId, 'SELECT meta, length FROM documents WHERE project_id = $1', [projectId]);
+    return rows.map((r) => ({ ...r.meta, length: r.length }) as DocumentMeta);
   }
   async getDocument(projectId: string, id: string): Promise<Document | undefined> {
-    await this.requireProject(projectId);
-    return (await this.q<{ body: Document }>('SELECT body FROM documents WHERE project_id = $1 AND id = $2', [projectId, id])).rows[0]?.body;
+    return (await this.read<{ body: Document }>(projectId, 'SELECT body FROM documents WHERE project_id = $1 AND id = $2', [projectId, id]))[0]?.body;
   }
   async listCodes(projectId: string): Promise<Code[]> {
     return this.listData<Code>('codes', projectId);
@@ -172,11 +180,9 @@ export class PgStore implements Store, TextSearchStore {
     return this.listData<DocumentSet>('sets', projectId);
   }
   private async listData<T>(table: 'codes' | 'memos' | 'sets', projectId: string): Promise<T[]> {
-    await this.requireProject(projectId);
-    return (await this.q<{ data: T }>(`SELECT data FROM ${table} WHERE project_id = $1`, [projectId])).rows.map((r) => r.data);
+    return (await this.read<{ data: T }>(projectId, `SELECT data FROM ${table} WHERE project_id = $1`, [projectId])).map((r) => r.data);
   }
   async listSegments(projectId: string, filter: SegmentFilter = {}): Promise<Segment[]> {
-    await this.requireProject(projectId);
     const where = ['project_id = $1'];
     const params: unknown[] = [projectId];
     const add = (column: string, values: readonly string[] | undefined): void => {
@@ -187,11 +193,10 @@ export class PgStore implements Store, TextSearchStore {
     add('document_id', filter.documentIds);
     add('code_id', filter.codeIds);
     add('coder', filter.coders);
-    return (await this.q<{ data: Segment }>(`SELECT data FROM segments WHERE ${where.join(' AND ')}`, params)).rows.map((r) => r.data);
+    return (await this.read<{ data: Segment }>(projectId, `SELECT data FROM segments WHERE ${where.join(' AND ')}`, params)).map((r) => r.data);
   }
   async getSegment(projectId: string, id: string): Promise<Segment | undefined> {
-    await this.requireProject(projectId);
-    return (await this.q<{ data: Segment }>('SELECT data FROM segments WHERE project_id = $1 AND id = $2', [projectId, id])).rows[0]?.data;
+    return (await this.read<{ data: Segment }>(projectId, 'SELECT data FROM segments WHERE project_id = $1 AND id = $2', [projectId, id]))[0]?.data;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -398,13 +403,12 @@ export class PgStore implements Store, TextSearchStore {
   // narrow the documents; the exact matching happens in the domain.
 
   async candidateDocuments(projectId: string, query: CandidateQuery): Promise<Document[]> {
-    await this.requireProject(projectId);
     const tsquery = await this.toTsquery(query);
     const rows =
       tsquery === null
-        ? await this.q<{ body: Document }>('SELECT body FROM documents WHERE project_id = $1', [projectId])
-        : await this.q<{ body: Document }>('SELECT body FROM documents WHERE project_id = $1 AND tsv @@ $2::tsquery', [projectId, tsquery]);
-    return rows.rows.map((r) => r.body);
+        ? await this.read<{ body: Document }>(projectId, 'SELECT body FROM documents WHERE project_id = $1', [projectId])
+        : await this.read<{ body: Document }>(projectId, 'SELECT body FROM documents WHERE project_id = $1 AND tsv @@ $2::tsquery', [projectId, tsquery]);
+    return rows.map((r) => r.body);
   }
 
   /** The tsquery text of a candidate query, or null for "every document". */

@@ -10,7 +10,7 @@
  */
 import { DISABLED_PASSWORD } from './password.js';
 import type { Actor, Deps } from './deps.js';
-import { documentIdsOfSet } from './corpus.js';
+import { findSet, resolveSet } from './corpus.js';
 import { InvalidInput, NotFound } from './errors.js';
 import { sealedDocuments, visibleSegments } from './independent.js';
 import { CodePointIndex } from './text.js';
@@ -66,7 +66,7 @@ async function resolveScope(deps: Deps, projectId: string, opts: ReturnType<type
   if (!(await deps.store.getProject(projectId))) throw new NotFound(`project ${projectId} not found`);
   let docs = await deps.store.listDocuments(projectId);
   if (opts.setId) {
-    const inSet = new Set(await documentIdsOfSet(deps, projectId, opts.setId));
+    const inSet = new Set(resolveSet(await findSet(deps, projectId, opts.setId), docs));
     docs = docs.filter((d) => inSet.has(d.id));
   }
   if (opts.documentIds) {
@@ -82,8 +82,8 @@ async function resolveScope(deps: Deps, projectId: string, opts: ReturnType<type
   const allCodes = await deps.store.listCodes(projectId);
   const users = await deps.store.listUsers();
   const consensus = users.find((u) => u.login === CONSENSUS_LOGIN);
+  // Sealed documents are already out of `docs` for non-admins, so every remaining segment is visible.
   let segments = (await deps.store.listSegments(projectId)).filter((s) => docIds.has(s.documentId));
-  if (viewer) segments = await visibleSegments(deps, projectId, viewer, segments);
   if (opts.codeIds) {
     const unknown = opts.codeIds.filter((id) => !allCodes.some((c) => c.id === id));
     if (unknown.length > 0) throw new NotFound(`code ${unknown[0]} not found`);

@@ -16,6 +16,7 @@ import { compareSets } from './comparison.js';
 import { diffForms, describeDiff, extractFieldValues, fieldsOf, formOfRecord, isFilled } from './form-records.js';
 import { cpLength } from './text.js';
 import type { Code } from '../schemas/code.js';
+import type { DocumentMeta } from '../schemas/document.js';
 import type { ComparisonRow } from '../schemas/comparison.js';
 import { DEFAULT_SIDE_A } from '../schemas/comparison.js';
 import {
@@ -43,7 +44,7 @@ import {
   type StoredForm,
 } from '../schemas/form.js';
 import type { Project } from '../schemas/project.js';
-import { codePath } from './code-tree.js';
+import { codePath, codesInTreeOrder } from './code-tree.js';
 import type { Segment } from '../schemas/segment.js';
 
 const queues = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -255,8 +256,8 @@ export interface FormRecord {
 }
 
 /** The documentation records written with this form (attribute `formular` = form id) and their field values. */
-export async function recordsOfForm(deps: Deps, projectId: string, form: FormDefinition): Promise<FormRecord[]> {
-  const metas = (await deps.store.listDocuments(projectId)).filter((d) => formOfRecord(d) === form.id);
+export async function recordsOfForm(deps: Deps, projectId: string, form: FormDefinition, documents?: readonly DocumentMeta[]): Promise<FormRecord[]> {
+  const metas = (documents ?? (await deps.store.listDocuments(projectId))).filter((d) => formOfRecord(d) === form.id);
   const out: FormRecord[] = [];
   for (const meta of metas.sort((a, b) => a.title.localeCompare(b.title, 'de'))) {
     const doc = await deps.store.getDocument(projectId, meta.id);
@@ -330,11 +331,16 @@ async function analyse(deps: Deps, projectId: string, formId: string, options: C
       partners.set(b, set);
     }
   }
-  const records = await recordsOfForm(deps, projectId, form);
+  const records = await recordsOfForm(deps, projectId, form, metas);
   const inText = new Map<string, number>(); // `${codeId}\u0000${fieldId}` → segments
   const recordIds = new Set(records.map((r) => r.documentId));
   const segmentsByDoc = new Map<string, Segment[]>();
-  for (const s of segments) if (recordIds.has(s.documentId)) segmentsByDoc.set(s.documentId, [...(segmentsByDoc.get(s.documentId) ?? []), s]);
+  for (const s of segments) {
+    if (!recordIds.has(s.documentId)) continue;
+    const list = segmentsByDoc.get(s.documentId);
+    if (list) list.push(s);
+    else segmentsByDoc.set(s.documentId, [s]);
+  }
   for (const r of records) {
     for (const s of segmentsByDoc.get(r.documentId) ?? []) {
       for (const v of r.values) {
@@ -354,17 +360,7 @@ async function analyse(deps: Deps, projectId: string, formId: string, options: C
     const cells = fields.map((f) => ({ fieldId: f.id, captures: captured.get(f.id)?.has(codeId) ?? false, inText: inText.get(`${codeId}\u0000${f.id}`) ?? 0 }));
     rows.push({ code: { id: code.id, name: code.name, path: codePath(code, byId) }, documentsA: e.docs.size, segmentsA: e.segments, cells, covered: cells.some((c) => c.captures || c.inText > 0) });
   }
-  const treeOrder = new Map<string, number>();
-  const walk = (parent: string | null, prefix: number[]): void => {
-    codes
-      .filter((c) => c.parentId === parent)
-      .sort((a, b) => a.order - b.order)
-      .forEach((c, i) => {
-        treeOrder.set(c.id, treeOrder.size);
-        walk(c.id, [...prefix, i]);
-      });
-  };
-  walk(null, []);
+  const treeOrder = new Map(codesInTreeOrder(codes).map((e, i) => [e.code.id, i]));
   rows.sort((a, b) => (treeOrder.get(a.code.id) ?? 0) - (treeOrder.get(b.code.id) ?? 0));
 
   const stats = fieldStatistics(form, records);

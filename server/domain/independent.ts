@@ -33,7 +33,10 @@ export async function sealedDocuments(deps: Deps, projectId: string): Promise<Se
 /** A predicate: may the viewer see this segment? */
 export async function segmentVisibility(deps: Deps, projectId: string, viewer: Actor | undefined): Promise<(s: Pick<Segment, 'coder' | 'documentId'>) => boolean> {
   if (!viewer || viewer.role === 'admin') return () => true;
-  const sealed = await sealedDocuments(deps, projectId);
+  return visibilityIn(await sealedDocuments(deps, projectId), viewer);
+}
+
+function visibilityIn(sealed: ReadonlySet<string>, viewer: Actor): (s: Pick<Segment, 'coder' | 'documentId'>) => boolean {
   if (sealed.size === 0) return () => true;
   return (s) => s.coder === viewer.userId || !sealed.has(s.documentId);
 }
@@ -82,8 +85,9 @@ export async function withVisibleCounts<T extends { id: string; segmentCount: nu
  */
 export async function viewerDeps(deps: Deps, projectId: string, viewer: Actor | undefined): Promise<Deps> {
   if (!viewer || viewer.role === 'admin') return deps;
-  if ((await sealedDocuments(deps, projectId)).size === 0) return deps;
-  const visible = await segmentVisibility(deps, projectId, viewer);
+  const sealed = await sealedDocuments(deps, projectId);
+  if (sealed.size === 0) return deps;
+  const visible = visibilityIn(sealed, viewer);
   const target = deps.store;
   const store = new Proxy(target, {
     get(t, prop) {

@@ -46,7 +46,7 @@ export function pseudonymKeysFor(store: Store, dataDir: string): PseudonymKeys {
 export async function openBackend(location: StoreLocation, currentActor: () => { userId: string } | undefined): Promise<Backend> {
   if (!location.databaseUrl) {
     const store = withAudit(await LowdbStore.open(location.dataDir), { log: new FileAuditLog(location.dataDir), currentActor });
-    return { store, pseudonymKeys: new FilePseudonymKeys(location.dataDir), embedded: true, close: () => store.close() };
+    return { store, pseudonymKeys: pseudonymKeysFor(store, location.dataDir), embedded: true, close: () => store.close() };
   }
   const raw = await PgStore.open(location.databaseUrl, location.pg);
   try {
@@ -57,7 +57,7 @@ export async function openBackend(location: StoreLocation, currentActor: () => {
       sessions: new PgSessions(raw.pool),
       loginLimits: new PgLoginLimits(raw.pool),
       bus,
-      pseudonymKeys: new PgPseudonymKeys(raw.pool),
+      pseudonymKeys: pseudonymKeysFor(raw, location.dataDir),
       embedded: false,
       close: async () => {
         await bus.close();

@@ -243,10 +243,14 @@ export class ProjectState {
         const parent = putCodes.get(c.id)?.parentId ?? c.parentId;
         if (parent !== null && deletedCodes.has(parent)) throw new Conflict(`code ${parent} still has sub-codes`);
       }
-      for (const s of this.segments.values()) {
-        if (deletedSegments.has(s.id)) continue;
-        const codeId = putSegments.get(s.id)?.codeId ?? s.codeId;
-        if (deletedCodes.has(codeId)) throw new Conflict(`code ${codeId} still has segments`);
+      // Only segments stored under a deleted code can still use one (a put segment naming a deleted
+      // code failed above): the code index names them.
+      for (const code of deletedCodes) {
+        for (const sid of this.segmentsByCode.get(code) ?? []) {
+          if (deletedSegments.has(sid)) continue;
+          const codeId = putSegments.get(sid)?.codeId ?? code;
+          if (deletedCodes.has(codeId)) throw new Conflict(`code ${codeId} still has segments`);
+        }
       }
     }
     for (const c of putCodes.values()) {

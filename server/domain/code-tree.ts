@@ -59,19 +59,24 @@ export function codesInTreeOrder(codes: readonly Code[]): { code: Code; depth: n
   return out;
 }
 
-/** Ids of all codes below `id` (children, grandchildren, …), without `id` itself. */
+/** Ids of all codes below `id` (children, grandchildren, …, breadth first), without `id` itself. */
 export function descendantIds(codes: readonly Code[], id: string): string[] {
+  const children = new Map<string, string[]>();
+  for (const c of codes) {
+    if (c.parentId === null) continue;
+    const list = children.get(c.parentId);
+    if (list) list.push(c.id);
+    else children.set(c.parentId, [c.id]);
+  }
   const out: string[] = [];
   const seen = new Set<string>([id]);
   const queue = [id];
-  while (queue.length > 0) {
-    const parent = queue.shift();
-    for (const c of codes) {
-      if (c.parentId === parent && !seen.has(c.id)) {
-        seen.add(c.id);
-        out.push(c.id);
-        queue.push(c.id);
-      }
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of children.get(queue[i] as string) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      out.push(child);
+      queue.push(child);
     }
   }
   return out;

@@ -2,6 +2,7 @@ import { nextProject } from './projects.js';
 import { Conflict, InvalidInput, NotFound } from './errors.js';
 import type { Deps } from './deps.js';
 import type { ChangeSet } from './store.js';
+import { descendantIds } from './code-tree.js';
 import {
   CodeDefinitionSchema,
   NewCodeSchema,
@@ -35,16 +36,7 @@ export function childrenOf(codes: readonly Code[], parentId: string | null): Cod
 
 /** The id itself and the ids of all codes below it. */
 export function withDescendants(codes: readonly Code[], id: string): string[] {
-  const kids = new Map<string, string[]>();
-  for (const c of codes) if (c.parentId !== null) kids.set(c.parentId, [...(kids.get(c.parentId) ?? []), c.id]);
-  const out: string[] = [];
-  const stack = [id];
-  while (stack.length > 0) {
-    const next = stack.pop() as string;
-    out.push(next);
-    stack.push(...(kids.get(next) ?? []));
-  }
-  return out;
+  return [id, ...descendantIds(codes, id)];
 }
 
 async function loadCode(deps: Deps, projectId: string, id: string): Promise<{ codes: Code[]; code: Code }> {

@@ -1,7 +1,7 @@
 import { Conflict, Forbidden, InvalidInput, NotFound } from './errors.js';
 import type { Actor, Deps } from './deps.js';
 import { planNewCode, withDescendants } from './codebook.js';
-import { documentIdsOfSet } from './corpus.js';
+import { documentIdsOfSet, getDocument } from './corpus.js';
 import { visibleSegments } from './independent.js';
 import { rescueMemos } from './memos.js';
 import { CodePointIndex } from './text.js';
@@ -27,12 +27,6 @@ function indexOf(doc: Document): CodePointIndex {
   return index;
 }
 
-async function requireDocument(deps: Deps, projectId: string, id: string): Promise<Document> {
-  const doc = await deps.store.getDocument(projectId, id);
-  if (!doc) throw new NotFound(`document ${id} not found`);
-  return doc;
-}
-
 function checkRange(doc: Document, start: number, end: number): void {
   const length = indexOf(doc).length;
   if (!(end > start)) throw new InvalidInput('a segment must end after it starts');
@@ -56,7 +50,7 @@ function mayChange(actor: Actor, segment: Segment): void {
 /** Apply a code to a range (code points, end exclusive). Overlaps and nesting are allowed. */
 export async function applyCode(deps: Deps, projectId: string, actor: Actor, input: NewSegment): Promise<Segment> {
   const parsed = NewSegmentSchema.parse(input);
-  const doc = await requireDocument(deps, projectId, parsed.documentId);
+  const doc = await getDocument(deps, projectId, parsed.documentId);
   checkRange(doc, parsed.start, parsed.end);
   await requireCodable(deps, projectId, parsed.codeId);
   const existing = await deps.store.listSegments(projectId, { documentIds: [doc.id], codeIds: [parsed.codeId], coders: [actor.userId] });
@@ -92,7 +86,7 @@ export async function updateSegment(deps: Deps, projectId: string, actor: Actor,
   if (segment.version !== patch.version) throw new Conflict(`segment ${id} was changed by someone else`, segment);
   const start = patch.start ?? segment.start;
   const end = patch.end ?? segment.end;
-  if (start !== segment.start || end !== segment.end) checkRange(await requireDocument(deps, projectId, segment.documentId), start, end);
+  if (start !== segment.start || end !== segment.end) checkRange(await getDocument(deps, projectId, segment.documentId), start, end);
   if (patch.codeId !== undefined && patch.codeId !== segment.codeId) await requireCodable(deps, projectId, patch.codeId);
   const codeId = patch.codeId ?? segment.codeId;
   if (start !== segment.start || end !== segment.end || codeId !== segment.codeId) {
@@ -124,7 +118,7 @@ export async function removeSegment(deps: Deps, projectId: string, actor: Actor,
 /** In-vivo coding: a new code named after the selected words, applied to them. */
 export async function codeInVivo(deps: Deps, projectId: string, actor: Actor, input: InVivo): Promise<{ code: Code; segment: Segment }> {
   const parsed = InVivoSchema.parse(input);
-  const doc = await requireDocument(deps, projectId, parsed.documentId);
+  const doc = await getDocument(deps, projectId, parsed.documentId);
   checkRange(doc, parsed.start, parsed.end);
   const words = indexOf(doc).slice(parsed.start, parsed.end).replace(/\s+/g, ' ').trim();
   if (words.length === 0) throw new InvalidInput('the selection holds no words to name a code after');

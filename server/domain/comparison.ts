@@ -172,7 +172,7 @@ interface SideAcc {
 }
 
 /** Document ids on a side: kinds and attribute conditions and every named set. */
-function documentsOfSide(spec: ParsedSideSpec, documents: readonly DocumentMeta[], sets: readonly DocumentSet[]): Set<string> {
+export function documentsOfSide(spec: ParsedSideSpec, documents: readonly DocumentMeta[], sets: readonly DocumentSet[]): Set<string> {
   const filter = { ...(spec.kinds ? { kinds: spec.kinds } : {}), attributes: spec.attributes };
   let ids = documents.filter((d) => matchesFilter(d, filter)).map((d) => d.id);
   for (const name of spec.sets) {

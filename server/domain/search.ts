@@ -331,6 +331,20 @@ export interface ResolvedScope {
   ranges: ScopeRanges;
 }
 
+/** Code-point ranges per document covered by a code's segments (sub-codes included). */
+export async function codeRanges(deps: Deps, projectId: string, codeId: string, keep: (documentId: string) => boolean = () => true): Promise<Map<string, { start: number; end: number }[]>> {
+  const codes = await deps.store.listCodes(projectId);
+  if (!codes.some((c) => c.id === codeId)) throw new NotFound(`code ${codeId} not found`);
+  const ranges = new Map<string, { start: number; end: number }[]>();
+  for (const s of await deps.store.listSegments(projectId, { codeIds: withDescendants(codes, codeId) })) {
+    if (!keep(s.documentId)) continue;
+    let list = ranges.get(s.documentId);
+    if (!list) ranges.set(s.documentId, (list = []));
+    list.push({ start: s.start, end: s.end });
+  }
+  return ranges;
+}
+
 /** The documents and code-point ranges a scope allows. */
 export async function resolveScope(deps: Deps, projectId: string, index: ProjectIndex, scope: SearchScope): Promise<ResolvedScope> {
   let documents = new Set(index.documents.keys());
@@ -339,18 +353,7 @@ export async function resolveScope(deps: Deps, projectId: string, index: Project
     documents = new Set([...documents].filter((id) => inSet.has(id)));
   }
   let ranges: Map<string, { start: number; end: number }[]> | null = null;
-  if (scope.codeId) {
-    const codes = await deps.store.listCodes(projectId);
-    if (!codes.some((c) => c.id === scope.codeId)) throw new NotFound(`code ${scope.codeId} not found`);
-    const segments = await deps.store.listSegments(projectId, { codeIds: withDescendants(codes, scope.codeId) });
-    ranges = new Map();
-    for (const s of segments) {
-      if (!documents.has(s.documentId)) continue;
-      let list = ranges.get(s.documentId);
-      if (!list) ranges.set(s.documentId, (list = []));
-      list.push({ start: s.start, end: s.end });
-    }
-  }
+  if (scope.codeId) ranges = await codeRanges(deps, projectId, scope.codeId, (id) => documents.has(id));
   if (scope.speaker) {
     const wanted = foldCase(scope.speaker.trim());
     const turns = new Map<string, { start: number; end: number }[]>();

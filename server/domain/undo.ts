@@ -206,10 +206,9 @@ export async function undoHistory(deps: Deps, projectId: string, actor: Pick<Act
 const KIND_LABEL: Record<string, string> = { code: 'code', segment: 'coding', memo: 'memo', set: 'document set' };
 
 /** Build the commit that inverts `step` (every entity must still be as the step left it). */
-async function inverse(deps: Deps, projectId: string, step: Step): Promise<ChangeSet> {
+async function inverse(deps: Deps, projectId: string, step: Step, codes: readonly Code[]): Promise<ChangeSet> {
   const store = deps.store;
   const now = deps.now();
-  const codes = await store.listCodes(projectId);
   const current: Record<'code' | 'segment' | 'memo' | 'set', Map<string, { id: string; version: number }>> = {
     code: new Map(codes.map((c) => [c.id, c])),
     segment: new Map(),
@@ -338,11 +337,13 @@ async function invertTop(deps: Deps, projectId: string, actor: Pick<Actor, 'user
     const stacks = await readStacks(store, projectId, actor.userId);
     const top = (which === 'undo' ? stacks.undo : stacks.redo).at(-1);
     if (!top) throw new Conflict(which === 'undo' ? 'nothing to undo' : 'nothing to redo');
-    const done = preview(top, stacks, await store.listCodes(projectId)) as UndoPreview;
+    // Read once: the lock keeps the codes as they are until the step's commit.
+    const codes = await store.listCodes(projectId);
+    const done = preview(top, stacks, codes) as UndoPreview;
     const meta = { step: which, target: top.change, actor: { userId: actor.userId } };
     let id: string;
     try {
-      id = await store.commitStep(projectId, await inverse(deps, projectId, top), meta);
+      id = await store.commitStep(projectId, await inverse(deps, projectId, top, codes), meta);
     } catch (e) {
       // The store guards references too: what the step would bring back may refer to something
       // deleted since. Either way the step cannot be taken any more: it leaves the history, so it

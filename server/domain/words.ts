@@ -7,11 +7,10 @@
  * Garside (2000) – the same `raysonGarsideLL` as the visibility comparison – with a = frequency in
  * A, b = in B, c and d the sizes (tokens) of A and B; the log ratio (Hardie 2014) gives the effect size.
  */
-import { withDescendants } from './codebook.js';
-import { labelOfSide } from './comparison.js';
-import { matchesFilter, resolveSet } from './corpus.js';
+import { documentsOfSide, labelOfSide } from './comparison.js';
+import { documentIdsOfSet } from './corpus.js';
 import type { Deps } from './deps.js';
-import { NotFound } from './errors.js';
+import { codeRanges } from './search.js';
 import { isStopWord, projectIndex, type IndexedDocument, type ProjectIndex, type Term } from './search-index.js';
 import { logRatio, raysonGarsideLL } from './statistics.js';
 import type { ParsedSideSpec } from '../schemas/comparison.js';
@@ -85,23 +84,10 @@ export async function wordFrequencies(deps: Deps, projectId: string, request: Wo
   const index = await projectIndex(deps, projectId);
   let ids: string[] = [...index.documents.keys()];
   if (r.set) {
-    const sets = await deps.store.listSets(projectId);
-    const set = sets.find((s) => s.id === r.set) ?? sets.find((s) => s.name === r.set);
-    if (!set) throw new NotFound(`document set ${r.set} not found`);
-    const inSet = new Set(resolveSet(set, await deps.store.listDocuments(projectId)));
+    const inSet = new Set(await documentIdsOfSet(deps, projectId, r.set));
     ids = ids.filter((id) => inSet.has(id));
   }
-  let ranges: Map<string, { start: number; end: number }[]> | null = null;
-  if (r.codeId) {
-    const codes = await deps.store.listCodes(projectId);
-    if (!codes.some((c) => c.id === r.codeId)) throw new NotFound(`code ${r.codeId} not found`);
-    ranges = new Map();
-    for (const s of await deps.store.listSegments(projectId, { codeIds: withDescendants(codes, r.codeId) })) {
-      let list = ranges.get(s.documentId);
-      if (!list) ranges.set(s.documentId, (list = []));
-      list.push({ start: s.start, end: s.end });
-    }
-  }
+  const ranges = r.codeId ? await codeRanges(deps, projectId, r.codeId) : null;
   const t = tally(index, ids, ranges, r.minLength);
   const words = [...t.stems.entries()]
     .map(([stem, e]) => ({ stem, form: topForm(e.forms), count: e.count, documents: e.documents }))
@@ -110,26 +96,13 @@ export async function wordFrequencies(deps: Deps, projectId: string, request: Wo
   return { tokens: t.tokens, distinct: t.stems.size, documents: t.documents, words };
 }
 
-/** The documents of a side spec: of the kinds, meeting the attribute conditions, in every named set. */
-async function documentsOfSide(deps: Deps, projectId: string, spec: ParsedSideSpec): Promise<string[]> {
-  const documents = await deps.store.listDocuments(projectId);
-  const sets = await deps.store.listSets(projectId);
-  let ids = documents.filter((d) => matchesFilter(d, { ...(spec.kinds ? { kinds: spec.kinds } : {}), attributes: spec.attributes })).map((d) => d.id);
-  for (const name of spec.sets) {
-    const set = sets.find((s) => s.id === name) ?? sets.find((s) => s.name === name);
-    if (!set) throw new NotFound(`document set ${name} not found`);
-    const inSet = new Set(resolveSet(set, documents));
-    ids = ids.filter((id) => inSet.has(id));
-  }
-  return ids;
-}
-
 /** Distinctive words of A against B, by log-likelihood (largest first). */
 export async function keyness(deps: Deps, projectId: string, a: ParsedSideSpec, b: ParsedSideSpec, options: { limit?: number; minLength?: number } = {}): Promise<KeynessResult> {
   const index = await projectIndex(deps, projectId);
   const minLength = options.minLength ?? 2;
-  const ta = tally(index, await documentsOfSide(deps, projectId, a), null, minLength);
-  const tb = tally(index, await documentsOfSide(deps, projectId, b), null, minLength);
+  const [documents, sets] = await Promise.all([deps.store.listDocuments(projectId), deps.store.listSets(projectId)]);
+  const ta = tally(index, [...documentsOfSide(a, documents, sets)], null, minLength);
+  const tb = tally(index, [...documentsOfSide(b, documents, sets)], null, minLength);
   const stems = new Set([...ta.stems.keys(), ...tb.stems.keys()]);
   const rows: KeynessRow[] = [];
   for (const st of stems) {

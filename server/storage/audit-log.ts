@@ -2,7 +2,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { filterAudit, type AuditLog, type AuditQuery } from '../domain/audit.js';
 import { AuditEntrySchema, SERVER_AUDIT, type AuditEntry } from '../schemas/audit.js';
-import { isCode } from './durable-file.js';
+import { isCode, safeName } from './durable-file.js';
 
 /**
  * The audit trail as an append-only JSON-lines file per project, next to the project's data:
@@ -17,9 +17,7 @@ export class FileAuditLog implements AuditLog {
 
   private path(projectId: string): string {
     if (projectId === SERVER_AUDIT) return join(this.dataDir, 'audit.jsonl');
-    if (!/^[A-Za-z0-9_.:-]+$/.test(projectId) || projectId === '.' || projectId === '..') throw new Error(`unsafe project id: ${projectId}`);
-    // The same file name rule as the lowdb store (':' is not allowed in Windows file names).
-    return join(this.dataDir, 'projects', projectId.replace(/:/g, '%3A'), 'audit.jsonl');
+    return join(this.dataDir, 'projects', safeName(projectId), 'audit.jsonl');
   }
 
   async append(projectId: string, entries: readonly AuditEntry[]): Promise<void> {

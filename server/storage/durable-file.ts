@@ -72,3 +72,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     return writeFileDurably(this.path, JSON.stringify(data));
   }
 }
+
+/** File names are derived from ids; ids are restricted to [A-Za-z0-9_.:-] and must not be "." or "..". */
+export function safeName(id: string): string {
+  if (!/^[A-Za-z0-9_.:-]+$/.test(id) || id === '.' || id === '..') throw new Error(`unsafe id for a file name: ${id}`);
+  return id.replace(/:/g, '%3A');
+}

@@ -10,7 +10,7 @@ import { ProjectSchema } from '../schemas/project.js';
 import { SegmentSchema } from '../schemas/segment.js';
 import { UserSchema } from '../schemas/user.js';
 import { acquireDirectoryLock } from './dir-lock.js';
-import { DurableJsonFile, isCode, syncDirectory, writeFileDurably } from './durable-file.js';
+import { DurableJsonFile, isCode, safeName, syncDirectory, writeFileDurably } from './durable-file.js';
 import { MemoryStore } from './memory-store.js';
 import { ProjectState, type Touched } from './project-state.js';
 
@@ -31,11 +31,6 @@ type UsersFile = z.infer<typeof UsersFileSchema>;
 type ProjectFile = z.infer<typeof ProjectFileSchema>;
 type SegmentsFile = z.infer<typeof SegmentsFileSchema>;
 
-/** File names are derived from ids; ids are restricted to [A-Za-z0-9_.:-] and must not be "." or "..". */
-function safeName(id: string): string {
-  if (!/^[A-Za-z0-9_.:-]+$/.test(id) || id === '.' || id === '..') throw new Error(`unsafe id for a file name: ${id}`);
-  return id.replace(/:/g, '%3A');
-}
 
 /**
  * The embedded default store: lowdb JSON files under one data directory.

@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkKeyVersion, type PseudonymKeys } from '../domain/pseudonyms.js';
 import { PseudonymKeySchema, type PseudonymKey } from '../schemas/pseudonym.js';
-import { isCode, syncDirectory, writeFileDurably } from './durable-file.js';
+import { isCode, safeName, syncDirectory, writeFileDurably } from './durable-file.js';
 import { Mutex } from './memory-store.js';
 
 const clone = (k: PseudonymKey): PseudonymKey => structuredClone(k);
@@ -49,8 +49,7 @@ export class FilePseudonymKeys implements PseudonymKeys {
 
   /** The key file of a project (also used by tests to prove where it lives). */
   path(projectId: string): string {
-    if (!/^[A-Za-z0-9_.:-]+$/.test(projectId) || projectId === '.' || projectId === '..') throw new Error(`unsafe project id: ${projectId}`);
-    return join(this.dir, `${projectId.replace(/:/g, '%3A')}.json`);
+    return join(this.dir, `${safeName(projectId)}.json`);
   }
 
   async get(projectId: string): Promise<PseudonymKey | undefined> {

@@ -112,23 +112,31 @@ function mapTurns(turns: readonly SpeakerTurn[], map: OffsetMap, matcher: Pseudo
   }));
 }
 
-/** Pseudonymise a document before it is stored: text, turns, title and source file name. */
-export function pseudonymiseNewDocument(doc: NewDocument, matcher: PseudonymMatcher): { document: NewDocument; replacements: number } {
+/**
+ * The pseudonymised fields of a document (text, turns, title, source file name) and where the
+ * replacements were – shared by import and by stored documents. The source file's hash would
+ * confirm a guessed original, so it is dropped when the text changes.
+ */
+function pseudonymiseFields<D extends NewDocument | Document>(doc: D, matcher: PseudonymMatcher): { document: D; found: Replacement[]; map: OffsetMap; index: CodePointIndex } {
   const index = new CodePointIndex(doc.text);
   const found = matcher.find(doc.text, index);
   const map = new OffsetMap(found);
-  const title = pseudonymiseString(matcher, doc.title);
   const sourceFile = doc.sourceFile === undefined ? undefined : pseudonymiseString(matcher, doc.sourceFile);
-  const out: NewDocument = {
+  const document: D = {
     ...doc,
-    title,
+    title: pseudonymiseString(matcher, doc.title),
     text: replaceAll(doc.text, found, index),
     turns: mapTurns(doc.turns ?? [], map, matcher),
     ...(sourceFile !== undefined ? { sourceFile } : {}),
   };
-  // The source file's hash would confirm a guessed original: drop it when the text changed.
-  if (found.length > 0) delete out.sha256;
-  return { document: out, replacements: found.length };
+  if (found.length > 0) delete document.sha256;
+  return { document, found, map, index };
+}
+
+/** Pseudonymise a document before it is stored: text, turns, title and source file name. */
+export function pseudonymiseNewDocument(doc: NewDocument, matcher: PseudonymMatcher): { document: NewDocument; replacements: number } {
+  const { document, found } = pseudonymiseFields(doc, matcher);
+  return { document, replacements: found.length };
 }
 
 /** Apply the project's key to documents about to be imported (CLI `import --pseudonymise`, upload option). */
@@ -162,22 +170,9 @@ function countByEntry(found: readonly Replacement[]): DocumentPseudonymisation['
 
 /** What applying the key to one stored document changes, as the entities to commit. */
 function planDocument(deps: Deps, doc: Document, segments: readonly Segment[], memos: readonly Memo[], matcher: PseudonymMatcher, withMemos: boolean): Plan {
-  const index = new CodePointIndex(doc.text);
-  const found = matcher.find(doc.text, index);
-  const map = new OffsetMap(found);
+  const { document: rewritten, found, map, index } = pseudonymiseFields(doc, matcher);
+  const next: Document = { ...rewritten, version: doc.version + 1 };
   const now = deps.now();
-  const title = pseudonymiseString(matcher, doc.title);
-  const sourceFile = doc.sourceFile === undefined ? undefined : pseudonymiseString(matcher, doc.sourceFile);
-  const textChanged = found.length > 0;
-  const next: Document = {
-    ...doc,
-    title,
-    text: replaceAll(doc.text, found, index),
-    turns: mapTurns(doc.turns, map, matcher),
-    ...(sourceFile !== undefined ? { sourceFile } : {}),
-    version: doc.version + 1,
-  };
-  if (textChanged) delete next.sha256;
   const changedSegments: Segment[] = [];
   for (const s of segments) {
     const start = map.map(s.start, 'start');
@@ -198,7 +193,7 @@ function planDocument(deps: Deps, doc: Document, segments: readonly Segment[], m
       changedMemos.push({ ...m, text, title: memoTitle, modified: now, version: m.version + 1 });
     }
   }
-  const docChanged = textChanged || title !== doc.title || sourceFile !== doc.sourceFile;
+  const docChanged = found.length > 0 || next.title !== doc.title || next.sourceFile !== doc.sourceFile;
   return {
     summary: {
       documentId: doc.id,

@@ -10,10 +10,10 @@ const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns 
 /** What web/ may import from the server. */
 const WEB_LAYERS = [
   {
-    group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '!../../server/domain/code-tree.js', '../../server/storage/*', '../../server/import/*'],
-    message: 'web/ imports only server/schemas/**, the pure server/domain/text.js and the AppType',
+    group: ['../../server/*', '!../../server/schemas', '!../../server/domain', '../../server/domain/*', '!../../server/domain/text.js', '!../../server/domain/code-tree.js', '!../../server/domain/permissions.js', '../../server/storage/*', '../../server/import/*'],
+    message: 'web/ imports only server/schemas/**, the pure server/domain/text.js, code-tree.js, permissions.js and the AppType',
   },
-  { group: ['../server/*', '!../server/http', '!../server/schemas', '!../server/domain', '../server/domain/*', '!../server/domain/text.js', '!../server/domain/code-tree.js'], message: 'web/ imports only server/schemas/**, server/domain/text.js and the AppType' },
+  { group: ['../server/*', '!../server/http', '!../server/schemas', '!../server/domain', '../server/domain/*', '!../server/domain/text.js', '!../server/domain/code-tree.js', '!../server/domain/permissions.js'], message: 'web/ imports only server/schemas/**, server/domain/text.js, code-tree.js, permissions.js and the AppType' },
 ];
 /** Raw HTML reaches the DOM only through web/markdown.ts, after DOMPurify. */
 const UNSAFE_HTML = { group: ['lit/directives/unsafe-html.js', 'lit/directives/unsafe-svg.js', 'lit/directives/unsafe-mathml.js'], message: 'render user text as text; Markdown goes through renderMarkdown() in web/markdown.ts (sanitised)' };

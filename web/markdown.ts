@@ -29,7 +29,17 @@ export function markdownToSafeHtml(markdown: string): string {
   });
 }
 
+/** Sanitised HTML of recently rendered Markdown, so a re-render does not parse and sanitise again. */
+const renderCache = new Map<string, string>();
+const RENDER_CACHE_LIMIT = 500;
+
 /** Render Markdown in a Lit template – the only sanctioned use of unsafeHTML: its input is sanitised. */
 export function renderMarkdown(markdown: string): TemplateResult {
-  return html`${unsafeHTML(markdownToSafeHtml(markdown))}`;
+  let safe = renderCache.get(markdown);
+  if (safe === undefined) {
+    safe = markdownToSafeHtml(markdown);
+    if (renderCache.size >= RENDER_CACHE_LIMIT) renderCache.clear();
+    renderCache.set(markdown, safe);
+  }
+  return html`${unsafeHTML(safe)}`;
 }

@@ -5,7 +5,7 @@ import { SECTIONS, type Section } from '../server/schemas/comparison.js';
  * `parseSideConditions`; null = the server's default), the breakdown attribute, the minimum number
  * of documents, and which sections the table shows (a view filter, not part of the computation).
  */
-export interface ComparisonRouteQuery {
+interface ComparisonRouteQuery {
   a: string | null;
   b: string | null;
   by: string | null;

@@ -18,4 +18,17 @@ describe('markdown rendering', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
   });
+
+  it('renders the same sanitised HTML when the same text is rendered again (cached)', async () => {
+    const md = '# Titel\n\n[Link](https://example.org) <img src=x onerror="x()">';
+    const first = await fixture(html`<div>${renderMarkdown(md)}</div>`);
+    const second = await fixture(html`<div>${renderMarkdown(md)}</div>`);
+    const expected = await fixture(html`<div></div>`);
+    expected.append(document.createRange().createContextualFragment(markdownToSafeHtml(md)));
+    expect(second.innerHTML.replace(/<!--[^>]*-->/g, '')).to.equal(first.innerHTML.replace(/<!--[^>]*-->/g, ''));
+    expect(first.innerHTML.replace(/<!--[^>]*-->/g, '')).to.equal(expected.innerHTML);
+    for (let i = 0; i < 600; i++) renderMarkdown(`Text ${i}`);
+    const third = await fixture(html`<div>${renderMarkdown(md)}</div>`);
+    expect(third.innerHTML.replace(/<!--[^>]*-->/g, '')).to.equal(expected.innerHTML);
+  });
 });

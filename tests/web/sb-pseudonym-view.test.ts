@@ -57,6 +57,27 @@ describe('sb-pseudonym-view', () => {
   });
   afterEach(() => fake.restore());
 
+  it('keeps unsaved key edits when the user object is replaced with the same role (password change)', async () => {
+    const el = await view();
+    await waitUntil(() => keyRows(el).length === 1, 'the key did not load');
+    const form = el.shadowRoot!.querySelector<HTMLFormElement>('form.add')!;
+    const real = form.querySelector<HTMLInputElement>('input[name="real"]')!;
+    const pseudo = form.querySelector<HTMLInputElement>('input[name="pseudonym"]')!;
+    real.value = 'Abendroth';
+    real.dispatchEvent(new Event('input'));
+    pseudo.value = 'Seidel';
+    pseudo.dispatchEvent(new Event('input'));
+    form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await el.updateComplete;
+    expect(keyRows(el)).to.have.length(2);
+    const loads = fake.count('GET', `${P}/key`);
+    el.user = { ...admin, version: 2 };
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.count('GET', `${P}/key`)).to.equal(loads);
+    expect(keyRows(el)).to.deep.equal([['Kowalczyk', 'Lindner'], ['Abendroth', 'Seidel']]);
+  });
+
   it('lists the key, adds an entry, removes one and saves with the version; is accessible', async () => {
     const el = await view();
     await waitUntil(() => keyRows(el).length === 1, 'the key did not load');

@@ -122,6 +122,27 @@ describe('sb-workbench undo and redo', () => {
     expect(fake.count('POST', '/api/projects/p1/redo')).to.equal(0);
   });
 
+  it('takes the new history from the undo reply instead of fetching it again', async () => {
+    const el = await workbench();
+    const root = el.shadowRoot!;
+    const historyBefore = fake.count('GET', '/api/projects/p1/history');
+    press('z');
+    await waitUntil(() => root.querySelector('sb-document-view')!.segments.length === 1, 'the undo did not reload the data');
+    await el.updateComplete;
+    expect(root.querySelector<HTMLButtonElement>('button.redo')!.disabled).to.equal(false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.count('GET', '/api/projects/p1/history')).to.equal(historyBefore);
+  });
+
+  it('fetches the history again when an undo is refused (409)', async () => {
+    fake.on('POST', '/api/projects/p1/undo', () => ({ status: 409, body: { error: { code: 'conflict', message: 'cannot undo' } } }));
+    const el = await workbench();
+    const historyBefore = fake.count('GET', '/api/projects/p1/history');
+    press('z');
+    await waitUntil(() => el.shadowRoot!.querySelector('.status.conflict'), 'no conflict shown');
+    expect(fake.count('GET', '/api/projects/p1/history')).to.be.greaterThan(historyBefore);
+  });
+
   it('shows a refused undo (409) as a conflict naming the entity and reloads', async () => {
     fake.on('POST', '/api/projects/p1/undo', () => ({ status: 409, body: { error: { code: 'conflict', message: 'cannot undo or redo: the coding "Begrüßung" (s1) was changed by someone since; nothing was changed' } } }));
     const el = await workbench();

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import type { PublicUser } from '../../server/schemas/user.js';
 import { createClient, errorMessage, type Client } from '../api.js';
 import { LanguageController, t } from '../i18n/index.js';
+import { focusRing } from './shared-styles.js';
 
 /** Fired after the own password was changed: `user` is the user with the new version. */
 export class AccountChangeEvent extends Event {
@@ -45,7 +46,9 @@ export class SbAccountDialog extends LitElement {
     busy: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    focusRing,
+    css`
     :host {
       display: contents;
     }
@@ -89,11 +92,8 @@ export class SbAccountDialog extends LitElement {
     [role='alert'] {
       color: #b91c1c;
     }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
-    }
-  `;
+  `,
+  ];
 
   /** The signed-in user. */
   declare user: PublicUser | undefined;

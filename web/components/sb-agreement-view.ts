@@ -2,8 +2,10 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import type { AgreementCoder, AgreementLevel, AgreementMeasures, AgreementResult, ConsensusDecision, Disagreement } from '../../server/schemas/agreement.js';
 import type { DocumentSet } from '../../server/schemas/document-set.js';
 import type { PublicUser } from '../../server/schemas/user.js';
+import { can } from '../../server/domain/permissions.js';
 import { createClient, errorMessage, type Client } from '../api.js';
 import { LanguageController, t } from '../i18n/index.js';
+import { routeToUrl } from '../route.js';
 
 type Take = ConsensusDecision['take'];
 
@@ -397,7 +399,7 @@ export class SbAgreementView extends LitElement {
   }
 
   private renderDisagreements(): TemplateResult {
-    const mayDecide = this.user?.role === 'admin' || this.user?.role === 'researcher';
+    const mayDecide = !!this.user && can(this.user.role, 'code');
     const list = this.codeFilter ? this.disagreements.filter((d) => d.a.segment?.codeId === this.codeFilter || d.b.segment?.codeId === this.codeFilter) : this.disagreements;
     const [a, b] = this.pair;
     return html`<section part="disagreements" aria-labelledby="dis-heading">
@@ -420,7 +422,7 @@ export class SbAgreementView extends LitElement {
         : html`<ol>
             ${list.map((d) => {
               const decided = this.decided[d.id];
-              const href = `/projects/${encodeURIComponent(this.projectId)}/coding/${encodeURIComponent(d.documentId)}?start=${d.start}&end=${d.end}`;
+              const href = routeToUrl({ name: 'coding', projectId: this.projectId, documentId: d.documentId, codeId: null, at: { start: d.start, end: d.end } });
               return html`<li class="dis">
                 <div>
                   <strong>${d.documentTitle}</strong> · ${d.start}–${d.end} · <span class="kind">${t(`agreement.kind.${d.kind}`)}</span> ·

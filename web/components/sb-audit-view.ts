@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { AuditEntry, AuditKind } from '../../server/schemas/audit.js';
 import type { PublicUser } from '../../server/schemas/user.js';
-import { ok } from '../api.js';
+import { createClient, ok, type Client } from '../api.js';
 import type { MessageKey } from '../i18n/de.js';
 import { LanguageController, getLanguage, t } from '../i18n/index.js';
 import { alertBox, dataTable, visuallyHidden } from './shared-styles.js';
@@ -75,6 +75,7 @@ export class SbAuditView extends LitElement {
   declare loading: boolean;
   declare error: string;
   private request = 0;
+  private readonly api: Client = createClient();
 
   constructor() {
     super();
@@ -98,7 +99,9 @@ export class SbAuditView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('projectId') || changed.has('user')) && this.projectId && this.isAdmin) {
+    // A replaced user object (e.g. after a password change) reloads only when the role changed.
+    const roleChanged = changed.has('user') && changed.get('user')?.role !== this.user?.role;
+    if ((changed.has('projectId') || roleChanged) && this.projectId && this.isAdmin) {
       void this.loadUsers();
       void this.load();
     }
@@ -120,7 +123,7 @@ export class SbAuditView extends LitElement {
 
   private async loadUsers(): Promise<void> {
     try {
-      this.users = (await ok<{ users: PublicUser[] }>(fetch('/api/users', { credentials: 'same-origin' }))).users;
+      this.users = (await ok<{ users: PublicUser[] }>(this.api.api.users.$get())).users;
     } catch {
       this.users = [];
     }

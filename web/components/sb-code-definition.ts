@@ -3,7 +3,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { AnchorExample, Code, CodeDefinition } from '../../server/schemas/code.js';
 import { LanguageController, t } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/de.js';
-import { alertBox } from './shared-styles.js';
+import { alertBox, focusRing } from './shared-styles.js';
 import { renderMarkdown } from '../markdown.js';
 
 /** Fired when the user saves the edited definition (Save, Ctrl+Enter or Retry after a failure). */
@@ -66,6 +66,7 @@ export class SbCodeDefinition extends LitElement {
 
   static override styles = [
     alertBox,
+    focusRing,
     css`
     :host {
       display: block;
@@ -173,10 +174,6 @@ export class SbCodeDefinition extends LitElement {
     button,
     input {
       font: inherit;
-    }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
     }
   `,
   ];

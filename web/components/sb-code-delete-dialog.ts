@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import type { Code, DeleteCode } from '../../server/schemas/code.js';
 import { codesInTreeOrder, descendantIds, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
 import { LanguageController, t } from '../i18n/index.js';
+import { focusRing } from './shared-styles.js';
 
 
 
@@ -51,7 +52,9 @@ export class SbCodeDeleteDialog extends LitElement {
     moveTo: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    focusRing,
+    css`
     :host {
       display: contents;
     }
@@ -100,11 +103,8 @@ export class SbCodeDeleteDialog extends LitElement {
       color: #fff;
       border: 1px solid #7f1d1d;
     }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
-    }
-  `;
+  `,
+  ];
 
   /** The code to delete. */
   declare code: Code | null;

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import type { Code } from '../../server/schemas/code.js';
 import { LanguageController, t } from '../i18n/index.js';
 import { codesInTreeOrder, descendantIds, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
+import { focusRing } from './shared-styles.js';
 
 /** Fired when the user confirms merging `sourceId` into `targetId` (the source is deleted afterwards). */
 export class CodeMergeEvent extends Event {
@@ -43,7 +44,9 @@ export class SbCodeMergeDialog extends LitElement {
     choice: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    focusRing,
+    css`
     :host {
       display: contents;
     }
@@ -79,11 +82,8 @@ export class SbCodeMergeDialog extends LitElement {
       font: inherit;
       padding: 0.3rem 0.8rem;
     }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
-    }
-  `;
+  `,
+  ];
 
   /** The code that is merged away. */
   declare source: Code | null;

@@ -14,7 +14,7 @@ import {
 } from '../../server/schemas/comparison.js';
 import { getLanguage, LanguageController, t } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/de.js';
-import { visuallyHidden } from './shared-styles.js';
+import { visuallyHidden, focusRing } from './shared-styles.js';
 import { PATH_SEPARATOR, formatNumber } from './sb-corpus-model.js';
 
 /** What to compare: the side conditions (condition syntax), the breakdown, the rare threshold, the shown sections. */
@@ -109,7 +109,7 @@ function fmt(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat 
 }
 
 /** A share (0…1) as a whole percentage in the UI language ("40 %"). */
-export function formatShare(share: number): string {
+function formatShare(share: number): string {
   return fmt('pct', { style: 'percent', maximumFractionDigits: 0 }).format(share);
 }
 
@@ -168,6 +168,7 @@ export class SbComparisonView extends LitElement {
 
   static override styles = [
     visuallyHidden,
+    focusRing,
     css`
     :host {
       display: block;
@@ -198,10 +199,6 @@ export class SbComparisonView extends LitElement {
     select,
     input {
       font: inherit;
-    }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
     }
     [role='alert'] {
       color: #b91c1c;

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Code } from '../../server/schemas/code.js';
 import type { CrosswalkEntry } from '../../server/schemas/crosswalk.js';
-import { visuallyHidden } from './shared-styles.js';
+import { visuallyHidden, focusRing } from './shared-styles.js';
 import { LanguageController, t } from '../i18n/index.js';
-import { PATH_SEPARATOR, codePath, codesInTreeOrder } from './sb-corpus-model.js';
+import { PATH_SEPARATOR, codesInTreeOrder } from './sb-corpus-model.js';
 
 /** A crosswalk row as the editor hands it back: rows added in the editor have no id yet (the server gives one). */
 export interface CrosswalkRowInput {
@@ -58,6 +58,7 @@ export class SbCrosswalkEditor extends LitElement {
 
   static override styles = [
     visuallyHidden,
+    focusRing,
     css`
     :host {
       display: block;
@@ -99,10 +100,6 @@ export class SbCrosswalkEditor extends LitElement {
     input,
     textarea {
       font: inherit;
-    }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
     }
     [role='alert'] {
       color: #b91c1c;
@@ -198,12 +195,9 @@ export class SbCrosswalkEditor extends LitElement {
       this.dirty = false;
     }
     if (changed.has('codes')) {
-      const byId = new Map(this.codes.map((c) => [c.id, c]));
-      this.paths = new Map(this.codes.map((c) => [c.id, codePath(c, byId)]));
-      this.options = codesInTreeOrder(this.codes).map(({ code }) => {
-        const path = this.paths.get(code.id) ?? [code.name];
-        return { id: code.id, path, search: path.join(' ').toLocaleLowerCase('de') };
-      });
+      const ordered = codesInTreeOrder(this.codes);
+      this.paths = new Map(ordered.map(({ code, path }) => [code.id, path]));
+      this.options = ordered.map(({ code, path }) => ({ id: code.id, path, search: path.join(' ').toLocaleLowerCase('de') }));
     }
     if (changed.has('editable') && !this.editable) this.editing = null;
   }

@@ -21,6 +21,7 @@ import {
   type PlacedSegment,
   type SegmentLayout,
 } from './sb-document-layout.js';
+import { visuallyHidden } from './shared-styles.js';
 
 /** A stretch of the document in code points, zero-based, end exclusive. */
 export interface TextRange {
@@ -188,7 +189,9 @@ export class SbDocumentView extends LitElement {
     hover: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
       position: relative;
@@ -199,14 +202,6 @@ export class SbDocumentView extends LitElement {
     }
     button {
       font: inherit;
-    }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
     }
     .toolbar {
       position: sticky;
@@ -422,7 +417,8 @@ export class SbDocumentView extends LitElement {
       color: #4b5563;
       font-size: 0.8rem;
     }
-  `;
+  `,
+  ];
 
   /** The document shown (null: none). */
   declare doc: Document | null;
@@ -1481,7 +1477,7 @@ export class SbDocumentView extends LitElement {
   override render(): TemplateResult {
     const doc = this.doc;
     return html`${this.readonly || !doc ? nothing : this.renderToolbar()}
-      <p id="text-help" class="visually-hidden">${t(this.readonly ? 'document.textHelpReadonly' : 'document.textHelp')}</p>
+      <p id="text-help" class="vh">${t(this.readonly ? 'document.textHelpReadonly' : 'document.textHelp')}</p>
       ${!doc ? html`<p class="message">${t('document.none')}</p>` : doc.text === '' ? html`<p class="message">${t('document.empty')}</p>` : nothing}
       <div
         class="paras"

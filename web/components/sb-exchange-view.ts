@@ -1,8 +1,10 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import type { RefiWarning } from '../../server/schemas/refi.js';
 import type { PublicUser } from '../../server/schemas/user.js';
+import { can } from '../../server/domain/permissions.js';
 import { createClient, errorMessage, type Client } from '../api.js';
 import { LanguageController, t } from '../i18n/index.js';
+import { routeToUrl } from '../route.js';
 import { alertBox } from './shared-styles.js';
 
 /** What an import answered: a message, its warnings element by element, and a new project's id. */
@@ -118,7 +120,7 @@ export class SbExchangeView extends LitElement {
   }
 
   private get mayImport(): boolean {
-    return this.user?.role === 'admin' || this.user?.role === 'researcher';
+    return !!this.user && can(this.user.role, 'code');
   }
 
   /** A download URL under this project. */
@@ -266,7 +268,7 @@ export class SbExchangeView extends LitElement {
         ${outcome
           ? html`<p role="status">
                 ${outcome.message}
-                ${outcome.projectId ? html`<a href=${`/projects/${encodeURIComponent(outcome.projectId)}/corpus`}>${t('exchange.openProject')}</a>` : nothing}
+                ${outcome.projectId ? html`<a href=${routeToUrl({ name: 'corpus', projectId: outcome.projectId })}>${t('exchange.openProject')}</a>` : nothing}
               </p>
               ${outcome.warnings.length > 0 ? this.renderWarnings(outcome.warnings, t('exchange.importWarnings', { count: outcome.warnings.length })) : nothing}`
           : nothing}

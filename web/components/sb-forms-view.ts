@@ -12,6 +12,7 @@ import {
   type StoredForm,
 } from '../../server/schemas/form.js';
 import type { PublicUser } from '../../server/schemas/user.js';
+import { can } from '../../server/domain/permissions.js';
 import { ApiFailure, createClient, ok, type Client } from '../api.js';
 import { visuallyHidden } from './shared-styles.js';
 import { LanguageController, t } from '../i18n/index.js';
@@ -265,7 +266,7 @@ export class SbFormsView extends LitElement {
   }
 
   private get canEdit(): boolean {
-    return this.user?.role === 'admin' || this.user?.role === 'product-owner';
+    return !!this.user && can(this.user.role, 'edit-forms');
   }
 
   private get canComment(): boolean {

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Memo, MemoTarget } from '../../server/schemas/memo.js';
 import { LanguageController, t } from '../i18n/index.js';
-import { alertBox } from './shared-styles.js';
+import { alertBox, focusRing } from './shared-styles.js';
 import { renderMarkdown } from '../markdown.js';
 
 /** What `sb-memo-save` carries; `memoId` and `version` only when an existing memo is edited. */
@@ -68,6 +68,7 @@ export class SbMemoEditor extends LitElement {
 
   static override styles = [
     alertBox,
+    focusRing,
     css`
     :host {
       display: block;
@@ -123,10 +124,6 @@ export class SbMemoEditor extends LitElement {
     .buttons {
       display: flex;
       gap: 0.5rem;
-    }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
     }
   `,
   ];

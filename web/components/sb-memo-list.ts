@@ -4,6 +4,7 @@ import type { Memo, MemoTarget } from '../../server/schemas/memo.js';
 import { LanguageController, getLanguage, t } from '../i18n/index.js';
 import { renderMarkdown } from '../markdown.js';
 import './sb-memo-editor.js';
+import { focusRing } from './shared-styles.js';
 
 export { MemoSaveEvent, MemoCancelEvent } from './sb-memo-editor.js';
 
@@ -42,7 +43,9 @@ export class SbMemoList extends LitElement {
     confirming: { state: true },
   };
 
-  static override styles = css`
+  static override styles = [
+    focusRing,
+    css`
     :host {
       display: block;
     }
@@ -104,11 +107,8 @@ export class SbMemoList extends LitElement {
     sb-memo-editor.new {
       margin-bottom: 0.6rem;
     }
-    :focus-visible {
-      outline: 2px solid #1d4ed8;
-      outline-offset: 2px;
-    }
-  `;
+  `,
+  ];
 
   declare memos: Memo[];
   /** Display names by user id. */

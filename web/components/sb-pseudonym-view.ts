@@ -125,7 +125,10 @@ export class SbPseudonymView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('projectId') || changed.has('user')) && this.projectId && this.isAdmin) void this.loadKey();
+    // A replaced user object (e.g. after a password change) must not throw away unsaved key edits:
+    // only a new project or a changed role reloads.
+    const roleChanged = changed.has('user') && changed.get('user')?.role !== this.user?.role;
+    if ((changed.has('projectId') || roleChanged) && this.projectId && this.isAdmin) void this.loadKey();
   }
 
   private async loadKey(): Promise<void> {
@@ -198,20 +201,17 @@ export class SbPseudonymView extends LitElement {
     this.addEntry({ real: s.text, pseudonym: this.placeholder(s.category), category: s.category });
   }
 
-  private async save(): Promise<void> {
-    if (!this.key) return;
+  /**
+   * Run one request: busy while it runs, the error shown on failure (cleared on success). A 409 on
+   * saving the key means someone else changed it: reload the key and say so.
+   */
+  private async run(action: () => Promise<void>, reloadOnConflict = false): Promise<void> {
     this.busy = true;
-    this.message = '';
     try {
-      const key = await ok<PseudonymKey>(this.p.key.$put({ ...this.param, json: { entries: this.draft, version: this.key.version } }));
-      this.key = key;
-      this.draft = key.entries.map((e) => ({ ...e }));
-      this.dirty = false;
+      await action();
       this.error = '';
-      this.message = t('pseudo.saved', { version: key.version });
-      if (this.suggestions) this.suggestions = this.suggestions.map((s) => ({ ...s, inKey: key.entries.some((e) => e.real === s.text) }));
     } catch (e) {
-      if (e instanceof ApiFailure && e.status === 409) {
+      if (reloadOnConflict && e instanceof ApiFailure && e.status === 409) {
         await this.loadKey();
         this.error = t('pseudo.conflict');
       } else this.error = e instanceof Error ? e.message : String(e);
@@ -220,44 +220,40 @@ export class SbPseudonymView extends LitElement {
     }
   }
 
+  private async save(): Promise<void> {
+    const current = this.key;
+    if (!current) return;
+    this.message = '';
+    await this.run(async () => {
+      const key = await ok<PseudonymKey>(this.p.key.$put({ ...this.param, json: { entries: this.draft, version: current.version } }));
+      this.key = key;
+      this.draft = key.entries.map((e) => ({ ...e }));
+      this.dirty = false;
+      this.message = t('pseudo.saved', { version: key.version });
+      if (this.suggestions) this.suggestions = this.suggestions.map((s) => ({ ...s, inKey: key.entries.some((e) => e.real === s.text) }));
+    }, true);
+  }
+
   private async loadSuggestions(): Promise<void> {
-    this.busy = true;
-    try {
+    await this.run(async () => {
       this.suggestions = (await ok<{ suggestions: PseudonymSuggestion[] }>(this.p.suggestions.$get({ ...this.param, query: {} }))).suggestions;
-      this.error = '';
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private async loadPreview(): Promise<void> {
-    this.busy = true;
     this.message = '';
-    try {
+    await this.run(async () => {
       this.preview = await ok<PseudonymisationResult>(this.p.preview.$post({ ...this.param, json: {} }));
-      this.error = '';
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private async apply(): Promise<void> {
-    this.busy = true;
-    try {
+    await this.run(async () => {
       const result = await ok<PseudonymisationResult>(this.p.apply.$post({ ...this.param, json: {} }));
       this.preview = null;
-      this.error = '';
       this.message = t('pseudo.applied', { total: result.total, documents: result.documents.length });
       this.dispatchEvent(new PseudonymsAppliedEvent(result));
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private categorySelect(value: PseudonymCategory, label: string, onChange: (c: PseudonymCategory) => void) {

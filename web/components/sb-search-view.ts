@@ -2,11 +2,13 @@ import { LitElement, css, html, nothing, svg, type PropertyValues, type Template
 import { createClient, type Client, ApiFailure, ok } from '../api.js';
 import { downloadText } from '../csv.js';
 import { LanguageController, t } from '../i18n/index.js';
+import { routeToUrl } from '../route.js';
 import type { Code } from '../../server/schemas/code.js';
 import type { DocumentSet } from '../../server/schemas/document-set.js';
 import type { AutocodePreview, AutocodeRun, AutocodeUnit, KeynessResult, SearchHit, SearchResult, WordsResult } from '../../server/schemas/search.js';
 import { visuallyHidden } from './shared-styles.js';
 import type { PublicUser } from '../../server/schemas/user.js';
+import { can } from '../../server/domain/permissions.js';
 
 type Tab = 'search' | 'words';
 type WordsMode = 'frequencies' | 'keyness';
@@ -237,7 +239,7 @@ export class SbSearchView extends LitElement {
   }
 
   private get canCode(): boolean {
-    return this.user?.role === 'admin' || this.user?.role === 'researcher';
+    return !!this.user && can(this.user.role, 'code');
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -436,7 +438,7 @@ export class SbSearchView extends LitElement {
               }}
             />
             <span class="left"><span>${h.left}</span></span>
-            <a class="hit" href=${`/projects/${encodeURIComponent(this.projectId)}/coding/${encodeURIComponent(h.documentId)}?start=${h.start}&end=${h.end}`} title=${t('search.openHit', { title: h.title, start: h.start, end: h.end })}
+            <a class="hit" href=${routeToUrl({ name: 'coding', projectId: this.projectId, documentId: h.documentId, codeId: null, at: { start: h.start, end: h.end } })} title=${t('search.openHit', { title: h.title, start: h.start, end: h.end })}
               ><mark class="match">${h.match}</mark></a
             >
             <span class="right">${h.right}</span>

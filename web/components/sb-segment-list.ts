@@ -8,7 +8,6 @@ import { visuallyHidden } from './shared-styles.js';
 import { LanguageController, t } from '../i18n/index.js';
 import {
   PATH_SEPARATOR,
-  codePath,
   codesInTreeOrder,
   formatAttributeValue,
   formatNumber,
@@ -228,10 +227,7 @@ export class SbSegmentList extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('codes')) {
       this.codesById = new Map(this.codes.map((c) => [c.id, c]));
-      this.codeOptions = codesInTreeOrder(this.codes).map(({ code }) => {
-        const path = codePath(code, this.codesById);
-        return { code, path, search: path.join(' ').toLocaleLowerCase('de') };
-      });
+      this.codeOptions = codesInTreeOrder(this.codes).map(({ code, path }) => ({ code, path, search: path.join(' ').toLocaleLowerCase('de') }));
     }
     if (changed.has('documents')) this.documentsById = new Map(this.documents.map((d) => [d.id, d]));
     if (changed.has('segments')) this.shown = PAGE;

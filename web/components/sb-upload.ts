@@ -28,7 +28,7 @@ export class UploadDoneEvent extends Event {
 }
 
 /** File types the importers read. */
-export const UPLOAD_ACCEPT = '.txt,.md,.markdown,.docx,.odt,.rtf,.srt,.vtt';
+const UPLOAD_ACCEPT = '.txt,.md,.markdown,.docx,.odt,.rtf,.srt,.vtt';
 
 const notConfigured: UploadFn = () => Promise.reject(new Error('no upload function'));
 

@@ -9,6 +9,7 @@ import type { Project } from '../../server/schemas/project.js';
 import type { UndoHistory, UndoPreview, UndoResult } from '../../server/schemas/audit.js';
 import type { RetrievedSegment, Segment } from '../../server/schemas/segment.js';
 import type { PublicUser } from '../../server/schemas/user.js';
+import { can } from '../../server/domain/permissions.js';
 import { createClient, uploadWithProgress, type Client, ApiFailure, ok } from '../api.js';
 import { listenToChanges } from '../live.js';
 import type { ChangeNotice } from '../../server/schemas/events.js';
@@ -266,10 +267,11 @@ export class SbWorkbench extends LitElement {
     return { param: { projectId: this.pid } };
   }
   private get mayCode(): boolean {
-    return this.user.role === 'admin' || this.user.role === 'researcher';
+    return can(this.user.role, 'code');
   }
+  /** Memos, and undo/redo of one's own steps (every role may comment). */
   private get mayComment(): boolean {
-    return true;
+    return can(this.user.role, 'comment');
   }
 
   override connectedCallback(): void {
@@ -421,13 +423,13 @@ export class SbWorkbench extends LitElement {
    * Run one change against the API: show progress, keep a failure visible with Retry, and on a 409
    * reload the data and explain, never swallow it.
    */
-  private async perform(action: MessageKey, run: () => Promise<void>, reloadOnConflict: () => Promise<void>): Promise<boolean> {
+  private async perform(action: MessageKey, run: () => Promise<void>, reloadOnConflict: () => Promise<void>, loadHistory = true): Promise<boolean> {
     this.busy = true;
     try {
       await run();
       if (this.status?.kind !== 'info') this.status = null;
-      // Every own change is a new undo step (and clears the redo stack).
-      void this.loadUndoHistory();
+      // Every own change is a new undo step (and clears the redo stack); undo/redo bring their history along.
+      if (loadHistory) void this.loadUndoHistory();
       return true;
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 409) {
@@ -438,7 +440,7 @@ export class SbWorkbench extends LitElement {
         this.status = {
           kind: 'error',
           message: t('error.failed', { action: t(action), message: e instanceof Error ? e.message : String(e) }),
-          retry: () => this.perform(action, run, reloadOnConflict).then(() => undefined),
+          retry: () => this.perform(action, run, reloadOnConflict, loadHistory).then(() => undefined),
         };
       }
       return false;
@@ -483,19 +485,23 @@ export class SbWorkbench extends LitElement {
   /** Undo or redo the user's last step, then reload what it may have touched. */
   private async undoRedo(which: 'undo' | 'redo'): Promise<void> {
     if (this.busy || !this.mayComment) return;
-    const reload = async (): Promise<void> => {
-      // A refused step leaves the history too (409), so the history is reloaded with the data.
-      await Promise.all([this.reloadCodes(), this.reloadMemos(), this.reloadDocuments(), this.doc ? this.refreshDocumentSegments(this.doc.id) : Promise.resolve(), this.loadUndoHistory()]);
-    };
+    const reloadData = (): Promise<unknown> =>
+      Promise.all([this.reloadCodes(), this.reloadMemos(), this.reloadDocuments(), this.doc ? this.refreshDocumentSegments(this.doc.id) : Promise.resolve()]);
     await this.perform(
       which === 'undo' ? 'undo.undo' : 'undo.redo',
       async () => {
         const p = this.api.api.projects[':projectId'];
         const result = await ok<UndoResult>(which === 'undo' ? p.undo.$post(this.param) : p.redo.$post(this.param));
+        // The reply carries the new history: no second request for it.
+        this.undoHistory = result.history;
         this.status = { kind: 'info', message: t(which === 'undo' ? 'undo.undone' : 'undo.redone', { label: this.undoLabel(result.done) }) };
-        await reload();
+        await reloadData();
       },
-      reload,
+      // A refused step (409) leaves the history stale too, so it is fetched with the data.
+      async () => {
+        await Promise.all([reloadData(), this.loadUndoHistory()]);
+      },
+      false,
     );
   }
 

@@ -15,6 +15,14 @@ export const visuallyHidden = css`
   }
 `;
 
+/** The keyboard focus ring of interactive elements. */
+export const focusRing = css`
+  :focus-visible {
+    outline: 2px solid #1d4ed8;
+    outline-offset: 2px;
+  }
+`;
+
 /** An error message box (`role="alert"`) inside editors. */
 export const alertBox = css`
   [role='alert'] {

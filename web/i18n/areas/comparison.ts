@@ -1,6 +1,5 @@
 /** Strings of the comparison area (German default, English second). Keys start with "comparison.". */
 export const de = {
-  'comparison.heading': 'Vergleich: Beratung und Dokumentation',
   'comparison.controls': 'Vergleich festlegen',
   'comparison.side.a': 'Seite A (Beratung)',
   'comparison.side.b': 'Seite B (Dokumentation)',
@@ -96,7 +95,6 @@ export const de = {
 } as const;
 
 export const en: Record<keyof typeof de, string> = {
-  'comparison.heading': 'Comparison: consultation and documentation',
   'comparison.controls': 'Define the comparison',
   'comparison.side.a': 'Side A (consultation)',
   'comparison.side.b': 'Side B (documentation)',

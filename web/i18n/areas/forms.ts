@@ -52,7 +52,6 @@ export const de = {
   'forms.save': 'Als neue Version speichern',
   'forms.saving': 'Speichert …',
   'forms.saved': 'Version {n} gespeichert.',
-  'forms.saveFailed': 'Speichern fehlgeschlagen: {error}',
   'forms.discard': 'Änderungen verwerfen',
   'forms.conflict': 'Jemand hat das Formular inzwischen geändert; es wurde neu geladen.',
   // coverage
@@ -170,7 +169,6 @@ export const en: Record<keyof typeof de, string> = {
   'forms.save': 'Save as new version',
   'forms.saving': 'Saving …',
   'forms.saved': 'Version {n} saved.',
-  'forms.saveFailed': 'Saving failed: {error}',
   'forms.discard': 'Discard changes',
   'forms.conflict': 'Someone changed the form meanwhile; it was reloaded.',
   'forms.coverage.caption': 'Which fields capture which work seen in consultations (✓ through “captures”, number = segments in the field text)',

@@ -1,6 +1,5 @@
 /** Strings of the segments area (German default, English second). Keys start with "segments.". */
 export const de = {
-  'segments.heading': 'Segmente',
   'segments.query': 'Abfrage',
   'segments.codes': 'Codes',
   'segments.codeFilter': 'Codes filtern',
@@ -41,7 +40,6 @@ export const de = {
 } as const;
 
 export const en: Record<keyof typeof de, string> = {
-  'segments.heading': 'Segments',
   'segments.query': 'Query',
   'segments.codes': 'Codes',
   'segments.codeFilter': 'Filter codes',

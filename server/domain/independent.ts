@@ -8,6 +8,8 @@ import type { Actor, Deps } from './deps.js';
 import type { Store } from './store.js';
 import { resolveSet } from './corpus.js';
 import { Conflict, NotFound } from './errors.js';
+import { exportProject } from './projects.js';
+import type { ProjectExport } from '../schemas/export.js';
 import type { DocumentSet } from '../schemas/document-set.js';
 import type { Segment } from '../schemas/segment.js';
 
@@ -45,6 +47,12 @@ function visibilityIn(sealed: ReadonlySet<string>, viewer: Actor): (s: Pick<Segm
 export async function visibleSegments<T extends Pick<Segment, 'coder' | 'documentId'>>(deps: Deps, projectId: string, viewer: Actor | undefined, segments: T[]): Promise<T[]> {
   const visible = await segmentVisibility(deps, projectId, viewer);
   return segments.filter(visible);
+}
+
+/** The project's export with only the segments the viewer may see (JSON, .qdpx and spreadsheet downloads). */
+export async function visibleExport(deps: Deps, projectId: string, viewer: Actor | undefined): Promise<ProjectExport> {
+  const data = await exportProject(deps, projectId);
+  return { ...data, segments: await visibleSegments(deps, projectId, viewer, data.segments) };
 }
 
 /** Put a set in or out of independent mode, or open it for comparison (with the set's version). */

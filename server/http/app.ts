@@ -1,7 +1,7 @@
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { TooLarge } from '../domain/errors.js';
+import { CODEBOOK_TABLE_LIMITS } from '../import/codebook-table.js';
+import { REFI_LIMITS } from '../import/refi-model.js';
 import { agreementRoutes } from './agreement.routes.js';
 import { auditRoutes, serverAuditRoutes } from './audit.routes.js';
 import { authRoutes, sessionMiddleware } from './auth.routes.js';
@@ -24,10 +24,12 @@ import { LoginLimiter, SessionStore } from './sessions.js';
 import { setRoutes } from './sets.routes.js';
 import { undoRoutes } from './undo.routes.js';
 import { spreadsheetRoutes } from './spreadsheet.routes.js';
+import { limitBody } from './upload.js';
 import { userRoutes } from './users.routes.js';
 import { webRoutes } from './web.routes.js';
 
 const DEFAULT_MAX_JSON = 2 * 1024 * 1024;
+const DEFAULT_MAX_UPLOAD = 100 * 1024 * 1024;
 const MAX_RESTORE = 500 * 1024 * 1024;
 
 /** Build the whole HTTP app around a store (json-server's `createApp(db)` shape). */
@@ -35,29 +37,25 @@ export function createApp(options: AppOptions) {
   const sessions = options.sessions ?? new SessionStore();
   const limiter = options.loginLimits ?? new LoginLimiter();
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON;
-  const jsonLimit = bodyLimit({
-    maxSize: maxJson,
-    onError: () => {
-      throw new TooLarge(`the request body is larger than ${maxJson} bytes`);
-    },
-  });
-  const restoreLimit = bodyLimit({
-    maxSize: MAX_RESTORE,
-    onError: () => {
-      throw new TooLarge('the project file is too large');
-    },
-  });
+  const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
+  const uploadTooLarge = (bytes: number) => `the upload is larger than ${Math.round(bytes / 1024 / 1024)} MB`;
+  const refiLimit = limitBody(REFI_LIMITS.maxZipBytes, uploadTooLarge(REFI_LIMITS.maxZipBytes));
+  /** Body limits by route (path suffix): uploads and a restore may be large; everything else is small JSON. */
+  const bodyLimits: [suffix: string, limit: MiddlewareHandler][] = [
+    ['/documents/import', limitBody(maxUpload, uploadTooLarge(maxUpload))],
+    // REFI-QDA: /projects/import/qdpx and /projects/:id/codebook/import/qdc.
+    ['/import/qdpx', refiLimit],
+    ['/import/qdc', refiLimit],
+    // Codebook tables (CSV, XLSX): the file plus the multipart framing.
+    ['/codebook/import/spreadsheet', limitBody(CODEBOOK_TABLE_LIMITS.maxBytes + 64 * 1024, uploadTooLarge(CODEBOOK_TABLE_LIMITS.maxBytes))],
+    ['/api/projects/restore', limitBody(MAX_RESTORE, 'the project file is too large')],
+  ];
+  const jsonLimit = limitBody(maxJson, `the request body is larger than ${maxJson} bytes`);
 
   const api = new Hono<AppEnv>()
     .use('*', async (c, next) => {
-      // Uploads carry their own limit (documents import); a restore may be large; the rest is small JSON.
-      if (c.req.path.endsWith('/documents/import')) return next();
-      // REFI-QDA uploads carry their own limit (refi.routes.ts).
-      if (c.req.path.endsWith('/import/qdpx') || c.req.path.endsWith('/import/qdc')) return next();
-      // Codebook tables (CSV, XLSX) carry their own limit (spreadsheet.routes.ts).
-      if (c.req.path.endsWith('/codebook/import/spreadsheet')) return next();
-      if (c.req.path === '/api/projects/restore') return restoreLimit(c, next);
-      return jsonLimit(c, next);
+      const limit = bodyLimits.find(([suffix]) => c.req.path.endsWith(suffix))?.[1] ?? jsonLimit;
+      return limit(c, next);
     })
     .use('*', sessionMiddleware(options, sessions))
     // The signed-in user is the actor of every audited write (user changes too, not only projects).

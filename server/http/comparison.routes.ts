@@ -10,24 +10,10 @@ import { requireProject } from '../domain/projects.js';
 import { comparisonToCsv, comparisonToHtml, comparisonToMarkdown } from '../export/comparison-report.js';
 import { AttributeNameSchema } from '../schemas/attribute.js';
 import { NameSchema } from '../schemas/common.js';
-import { ComparisonBaseSchema, parseSideConditions, type ParsedSideSpec } from '../schemas/comparison.js';
+import { ComparisonBaseSchema, type ParsedSideSpec } from '../schemas/comparison.js';
 import { CrosswalkUpdateSchema } from '../schemas/crosswalk.js';
-import { boolParam, intParam, manyIds } from './query.js';
+import { boolParam, intParam, manyIds, sideParam } from './query.js';
 import { valid } from './validate.js';
-
-/** `?a=kind=observation` – the condition syntax of parseSideConditions; may repeat (all must hold). */
-const sideParam = z
-  .union([z.string().max(2000), z.array(z.string().max(2000)).max(20)])
-  .optional()
-  .transform((v, ctx): ParsedSideSpec | undefined => {
-    if (v === undefined) return undefined;
-    const parsed = parseSideConditions(Array.isArray(v) ? v : [v]);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.message });
-      return z.NEVER;
-    }
-    return parsed.spec;
-  });
 
 /**
  * GET /comparison query:

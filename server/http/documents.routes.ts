@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AppEnv, AppOptions } from './context.js';
 import { actorOf } from './context.js';
 import { withVisibleCounts } from '../domain/independent.js';
 import { addDocuments, deleteDocument, getDocument, listDocuments, updateDocument } from '../domain/corpus.js';
-import { InvalidInput, TooLarge } from '../domain/errors.js';
+import { InvalidInput } from '../domain/errors.js';
 import { demand } from '../domain/permissions.js';
 import { requireProject } from '../domain/projects.js';
 import { pseudonymiseImports } from '../domain/pseudonyms.js';
@@ -21,7 +20,6 @@ const DeleteQuerySchema = VersionQuerySchema.extend({ withSegments: boolParam })
 
 export function documentRoutes(options: AppOptions) {
   const { deps } = options;
-  const maxUpload = options.maxUploadBytes ?? 100 * 1024 * 1024;
   return new Hono<AppEnv>()
     .get('/:projectId/documents', async (c) =>
       // Independent mode (issue 6): counts without other coders' segments in sealed sets for non-admins.
@@ -40,15 +38,10 @@ export function documentRoutes(options: AppOptions) {
     /**
      * Upload files (multipart/form-data, field `files`, optional fields `kind` and `pseudonymise`): every good file is
      * imported, every bad one is reported with its reason; nothing already in the project changes.
+     * The body limit (maxUploadBytes) is set in createApp (app.ts).
      */
     .post(
       '/:projectId/documents/import',
-      bodyLimit({
-        maxSize: maxUpload,
-        onError: () => {
-          throw new TooLarge(`the upload is larger than ${Math.round(maxUpload / 1024 / 1024)} MB`);
-        },
-      }),
       async (c) => {
         demand(c.get('user').role, 'code');
         const projectId = c.req.param('projectId');

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, AppOptions } from './context.js';
 import { actorOf } from './context.js';
-import { segmentVisibility } from '../domain/independent.js';
+import { sealedDocuments } from '../domain/independent.js';
 import { createMemo, deleteMemo, updateMemo } from '../domain/memos.js';
 import { demand } from '../domain/permissions.js';
 import { MemoPatchSchema, NewMemoSchema } from '../schemas/memo.js';
@@ -13,16 +13,14 @@ export function memoRoutes({ deps }: AppOptions) {
     .get('/:projectId/memos', async (c) => {
       const projectId = c.req.param('projectId');
       // Independent mode: a memo on a segment the viewer may not see is hidden with the segment.
-      const visible = await segmentVisibility(deps, projectId, actorOf(c.get('user')));
-      const memos = [];
-      for (const m of await deps.store.listMemos(projectId)) {
-        if (m.target.type === 'segment') {
-          const seg = await deps.store.getSegment(projectId, m.target.id);
-          if (seg && !visible(seg)) continue;
-        }
-        memos.push(m);
-      }
-      return c.json({ memos }, 200);
+      const viewer = actorOf(c.get('user'));
+      const memos = await deps.store.listMemos(projectId);
+      if (viewer.role === 'admin') return c.json({ memos }, 200);
+      const sealed = await sealedDocuments(deps, projectId);
+      if (sealed.size === 0 || !memos.some((m) => m.target.type === 'segment')) return c.json({ memos }, 200);
+      // Only other coders' segments in sealed documents are hidden; one read finds them all.
+      const hidden = new Set((await deps.store.listSegments(projectId, { documentIds: [...sealed] })).filter((s) => s.coder !== viewer.userId).map((s) => s.id));
+      return c.json({ memos: memos.filter((m) => !(m.target.type === 'segment' && hidden.has(m.target.id))) }, 200);
     })
     .post('/:projectId/memos', valid('json', NewMemoSchema), async (c) => {
       demand(c.get('user').role, 'comment');

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv, AppOptions } from './context.js';
 import { actorOf } from './context.js';
-import { visibleSegments } from '../domain/independent.js';
+import { visibleExport } from '../domain/independent.js';
 import { demand } from '../domain/permissions.js';
-import { createProject, exportProject, requireProject, restoreProject } from '../domain/projects.js';
+import { createProject, requireProject, restoreProject } from '../domain/projects.js';
 import { NewProjectSchema } from '../schemas/project.js';
 import { valid } from './validate.js';
 
@@ -24,9 +24,8 @@ export function projectRoutes({ deps }: AppOptions) {
       return c.json({ ok: true }, 200);
     })
     .get('/:projectId/export', async (c) => {
-      const data = await exportProject(deps, c.req.param('projectId'));
       // Independent mode (issue 6): a non-admin's export holds only the segments they may see.
-      return c.json({ ...data, segments: await visibleSegments(deps, data.project.id, actorOf(c.get('user')), data.segments) }, 200);
+      return c.json(await visibleExport(deps, c.req.param('projectId'), actorOf(c.get('user'))), 200);
     })
     .post('/restore', async (c) => {
       demand(c.get('user').role, 'manage-projects');

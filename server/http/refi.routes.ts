@@ -4,44 +4,25 @@
  * Imports answer JSON with the warnings in the body.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, AppOptions } from './context.js';
-import { uploadedFile } from './upload.js';
+import { disposition, uploadedFile } from './upload.js';
 import { actorOf } from './context.js';
-import type { Deps } from '../domain/deps.js';
-import { TooLarge } from '../domain/errors.js';
-import { visibleSegments } from '../domain/independent.js';
+import type { Actor, Deps } from '../domain/deps.js';
+import { visibleExport } from '../domain/independent.js';
 import { demand } from '../domain/permissions.js';
-import { exportProject, requireProject } from '../domain/projects.js';
-import type { Actor } from '../domain/deps.js';
+import { requireProject } from '../domain/projects.js';
 import { exportQdc, exportQdpx } from '../export/refi-export.js';
 import { importQdc, importQdpx } from '../import/refi-import.js';
-import { REFI_LIMITS } from '../import/refi-model.js';
 import { RefiExportQuerySchema } from '../schemas/refi.js';
 import { valid } from './validate.js';
 
-
 async function buildQdpx(deps: Deps, projectId: string, viewer: Actor, lineEndings: 'lf' | 'crlf') {
-  const data = await exportProject(deps, projectId);
   // Independent mode (issue 6): a non-admin's export holds only the segments they may see.
-  const segments = await visibleSegments(deps, projectId, viewer, data.segments);
-  return { name: data.project.name, ...exportQdpx({ ...data, segments }, { lineEndings, now: deps.now() }) };
+  const data = await visibleExport(deps, projectId, viewer);
+  return { name: data.project.name, ...exportQdpx(data, { lineEndings, now: deps.now() }) };
 }
-
-/** A file name for Content-Disposition: ASCII fallback plus the UTF-8 form (RFC 6266). */
-function disposition(name: string, ext: string): string {
-  const ascii = name.replace(/[^A-Za-z0-9._ -]+/g, '_').trim() || 'project';
-  return `attachment; filename="${ascii}${ext}"; filename*=UTF-8''${encodeURIComponent(name + ext)}`;
-}
-
 
 export function refiRoutes({ deps }: AppOptions) {
-  const limit = bodyLimit({
-    maxSize: REFI_LIMITS.maxZipBytes,
-    onError: () => {
-      throw new TooLarge(`the upload is larger than ${Math.round(REFI_LIMITS.maxZipBytes / 1024 / 1024)} MB`);
-    },
-  });
   return new Hono<AppEnv>()
     .get('/:projectId/export/qdpx', valid('query', RefiExportQuerySchema), async (c) => {
       const out = await buildQdpx(deps, c.req.param('projectId'), actorOf(c.get('user')), c.req.valid('query').lineEndings);
@@ -69,14 +50,15 @@ export function refiRoutes({ deps }: AppOptions) {
       return c.json({ warnings: exportQdc(project.id, await deps.store.listCodes(project.id)).warnings }, 200);
     })
     /** A .qdpx (or .qde) as a new project: multipart field `file`; admins and researchers. */
-    .post('/import/qdpx', limit, async (c) => {
+    // Body limits (REFI_LIMITS.maxZipBytes) are in createApp (app.ts).
+    .post('/import/qdpx', async (c) => {
       demand(c.get('user').role, 'code');
       const f = await uploadedFile(c);
       const result = await importQdpx(deps, f.name || 'upload.qdpx', new Uint8Array(await f.arrayBuffer()), { actorUserId: c.get('user').id });
       return c.json(result, 201);
     })
     /** A .qdc codebook into this project's code tree: multipart field `file`. */
-    .post('/:projectId/codebook/import/qdc', limit, async (c) => {
+    .post('/:projectId/codebook/import/qdc', async (c) => {
       demand(c.get('user').role, 'code');
       await requireProject(deps, c.req.param('projectId'));
       const f = await uploadedFile(c);

@@ -9,10 +9,9 @@ import { requireProject } from '../domain/projects.js';
 import { search } from '../domain/search.js';
 import { keyness, keynessToCsv, wordFrequencies, wordsToCsv } from '../domain/words.js';
 import { IdSchema } from '../schemas/common.js';
-import { parseSideConditions, type ParsedSideSpec } from '../schemas/comparison.js';
 import { AutocodeRequestSchema, MAX_QUERY_LENGTH } from '../schemas/search.js';
 import { envelope } from './errors.js';
-import { intParam } from './query.js';
+import { intParam, sideParam } from './query.js';
 import { valid } from './validate.js';
 
 /** GET /search?q=…&set=…&codeId=…&speaker=…&context=60&limit=1000 */
@@ -24,19 +23,6 @@ export const SearchQuerySchema = z.object({
   context: intParam(0, 1000),
   limit: intParam(1, 100_000),
 });
-
-const sideParam = z
-  .union([z.string().max(2000), z.array(z.string().max(2000)).max(20)])
-  .optional()
-  .transform((v, ctx): ParsedSideSpec | undefined => {
-    if (v === undefined) return undefined;
-    const parsed = parseSideConditions(Array.isArray(v) ? v : [v]);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.message });
-      return z.NEVER;
-    }
-    return parsed.spec;
-  });
 
 /**
  * GET /words: frequencies of the project, a set (set=NAME) or a code's segments (codeId=…);

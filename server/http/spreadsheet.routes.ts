@@ -4,47 +4,25 @@
  * (a non-admin gets only the segments they may see), like the .qdpx export.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import type { Actor, Deps } from '../domain/deps.js';
-import { TooLarge } from '../domain/errors.js';
-import { visibleSegments } from '../domain/independent.js';
+import { visibleExport } from '../domain/independent.js';
 import { demand } from '../domain/permissions.js';
-import { exportProject, requireProject } from '../domain/projects.js';
+import { requireProject } from '../domain/projects.js';
 import { matrixToCsv, matrixToXlsx, segmentsToCsv, segmentsToXlsx } from '../export/spreadsheet.js';
-import { CODEBOOK_TABLE_LIMITS, importCodebookTable, readCodebookTable } from '../import/codebook-table.js';
+import { importCodebookTable, readCodebookTable } from '../import/codebook-table.js';
 import { MatrixQuerySchema } from '../schemas/spreadsheet.js';
 import type { AppEnv, AppOptions } from './context.js';
-import { uploadedFile } from './upload.js';
+import { disposition, uploadedFile } from './upload.js';
 import { actorOf } from './context.js';
 import { valid } from './validate.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 
-/** The project's export with only the segments the viewer may see (independent mode, issue 6). */
-async function visibleExport(deps: Deps, projectId: string, viewer: Actor) {
-  const data = await exportProject(deps, projectId);
-  return { ...data, segments: await visibleSegments(deps, projectId, viewer, data.segments) };
-}
-
-/** A file name for Content-Disposition: ASCII fallback plus the UTF-8 form (RFC 6266). */
-function disposition(name: string, suffix: string): string {
-  const ascii = name.replace(/[^A-Za-z0-9._ -]+/g, '_').trim() || 'project';
-  return `attachment; filename="${ascii}${suffix}"; filename*=UTF-8''${encodeURIComponent(name + suffix)}`;
-}
-
 function headers(type: string, name: string, suffix: string): Record<string, string> {
   return { 'content-type': type, 'content-disposition': disposition(name, suffix) };
 }
 
 export function spreadsheetRoutes({ deps }: AppOptions) {
-  const limit = bodyLimit({
-    // The file plus the multipart framing.
-    maxSize: CODEBOOK_TABLE_LIMITS.maxBytes + 64 * 1024,
-    onError: () => {
-      throw new TooLarge(`the upload is larger than ${Math.round(CODEBOOK_TABLE_LIMITS.maxBytes / 1024 / 1024)} MB`);
-    },
-  });
   return new Hono<AppEnv>()
     .get('/:projectId/export/segments.csv', async (c) => {
       const data = await visibleExport(deps, c.req.param('projectId'), actorOf(c.get('user')));
@@ -65,7 +43,8 @@ export function spreadsheetRoutes({ deps }: AppOptions) {
       return c.body((await matrixToXlsx(data, values)) as Uint8Array<ArrayBuffer>, 200, headers(XLSX_TYPE, data.project.name, values === 'binary' ? '_matrix-0-1.xlsx' : '_matrix.xlsx'));
     })
     /** A codebook table (.csv or .xlsx) into this project's code tree: multipart field `file`; admins and researchers. */
-    .post('/:projectId/codebook/import/spreadsheet', limit, async (c) => {
+    // The body limit (CODEBOOK_TABLE_LIMITS.maxBytes + framing) is in createApp (app.ts).
+    .post('/:projectId/codebook/import/spreadsheet', async (c) => {
       demand(c.get('user').role, 'code');
       const projectId = c.req.param('projectId');
       await requireProject(deps, projectId);

@@ -12,7 +12,7 @@ import { createUser } from './domain/users.js';
 import { compareSets } from './domain/comparison.js';
 import { comparisonToCsv, comparisonToHtml, comparisonToMarkdown } from './export/comparison-report.js';
 import { codebookToDocx } from './export/codebook-docx.js';
-import { ComparisonOptionsSchema, parseSideConditions, type ComparisonOptions, type ParsedSideSpec } from './schemas/comparison.js';
+import { ComparisonOptionsSchema, type ComparisonOptions, type ParsedSideSpec } from './schemas/comparison.js';
 import { collectImports } from './import/import-paths.js';
 import { serve } from './main.js';
 import { DocumentKindSchema } from './schemas/document.js';
@@ -20,9 +20,10 @@ import { RoleSchema } from './schemas/user.js';
 import { COMMANDS } from './cli/commands.js';
 import { pseudonymiseImports } from './domain/pseudonyms.js';
 import { refiCommand } from './cli/refi.js';
-import { buildSpreadsheet, isCodebookTableFile, readCodebookTableFile, reportCodebookImport, spreadsheetOptions, writeFileAtomically } from './cli/spreadsheet.js';
+import { buildSpreadsheet, isCodebookTableFile, readCodebookTableFile, reportCodebookImport, spreadsheetOptions } from './cli/spreadsheet.js';
 import { importCodebookTable } from './import/codebook-table.js';
-import { defaultIO, pickProject, reportError, runCommand, UsageError, withStore, type CliIO } from './cli/common.js';
+import { writeFileDurably } from './storage/durable-file.js';
+import { defaultIO, pickProject, reportError, runCommand, sideConditions, UsageError, withStore, type CliIO } from './cli/common.js';
 
 export type { CliIO };
 
@@ -81,10 +82,9 @@ function compareOptionsFromArgs(o: {
   const side = (name: 'a' | 'b'): ParsedSideSpec | undefined => {
     const conditions = o[name];
     if (!conditions || conditions.length === 0) return undefined;
-    const parsed = parseSideConditions(conditions);
-    if (!parsed.ok) throw new UsageError(`--${name}: ${parsed.message}`);
+    const spec = sideConditions(name, conditions);
     const label = o[`${name}-label`];
-    return label !== undefined ? { ...parsed.spec, label } : parsed.spec;
+    return label !== undefined ? { ...spec, label } : spec;
   };
   const int = (flag: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
@@ -169,6 +169,13 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
   const json = o.json === true;
   const say = (s: string): void => io.stderr(`${s}\n`);
   const print = (value: unknown): void => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  /** Text to the --out file (and a note on stderr), or to stdout. */
+  const emitText = async (text: string, out: string | undefined): Promise<void> => {
+    if (out) {
+      await writeFile(out, text);
+      say(`Wrote ${out}.`);
+    } else io.stdout(text);
+  };
   if (o.help || !command) {
     (o.help ? io.stdout : io.stderr)(`${USAGE}\n`);
     return o.help ? 0 : 2;
@@ -290,10 +297,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
               return 0;
             }
             const text = format === 'json' ? `${JSON.stringify(book, null, 2)}\n` : codebookToMarkdown(book);
-            if (o.out) {
-              await writeFile(o.out, text);
-              say(`Wrote ${o.out}.`);
-            } else io.stdout(text);
+            await emitText(text, o.out);
             return 0;
           });
         }
@@ -331,7 +335,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
               io.stdout(String(content));
               return 0;
             }
-            await writeFileAtomically(out, content);
+            await writeFileDurably(out, content);
             const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
             if (json) print({ file: out, bytes, format, table: sheet.table, ...(sheet.table === 'matrix' ? { values: sheet.binary ? 'binary' : 'counts' } : {}) });
             else say(`Wrote ${out} (${bytes} bytes).`);
@@ -342,10 +346,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
           const projectId = await pickProject(store, o.project);
           const exported = await exportProject(deps, projectId);
           const text = `${JSON.stringify(exported, null, 2)}\n`;
-          if (o.out) {
-            await writeFile(o.out, text);
-            say(`Wrote ${o.out}.`);
-          } else io.stdout(text);
+          await emitText(text, o.out);
           return 0;
         });
       }
@@ -368,10 +369,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
                 : format === 'html'
                   ? comparisonToHtml(result, meta)
                   : comparisonToCsv(result);
-          if (o.out) {
-            await writeFile(o.out, text);
-            say(`Wrote ${o.out}.`);
-          } else io.stdout(text);
+          await emitText(text, o.out);
           return 0;
         });
       }

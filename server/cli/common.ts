@@ -3,6 +3,7 @@ import { readConfig } from '../config.js';
 import { makeDeps, type Deps } from '../domain/deps.js';
 import { DomainError } from '../domain/errors.js';
 import type { Store } from '../domain/store.js';
+import { parseSideConditions, type ParsedSideSpec } from '../schemas/comparison.js';
 import { openStore, pseudonymKeysFor } from '../storage/open-store.js';
 
 /** Bad usage: exit code 2. */
@@ -44,6 +45,13 @@ export async function pickProject(store: Store, wanted: string | undefined): Pro
   if (projects.length === 1) return projects[0]!.id;
   if (projects.length === 0) throw new UsageError('the data directory has no project yet; run "sichtbar init --data DIR" first');
   throw new UsageError(`several projects; choose one with --project: ${projects.map((x) => `${x.id} (${x.name})`).join(', ')}`);
+}
+
+/** The conditions of `--a`/`--b` (the comparison's condition syntax); bad ones are a UsageError naming the flag. */
+export function sideConditions(flag: string, conditions: string[]): ParsedSideSpec {
+  const parsed = parseSideConditions(conditions);
+  if (!parsed.ok) throw new UsageError(`--${flag}: ${parsed.message}`);
+  return parsed.spec;
 }
 
 

@@ -8,21 +8,16 @@
  *
  * Warnings go to stderr (or into the JSON on stdout); exit 0 ok, 1 failure, 2 bad usage.
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { exportProject } from '../domain/projects.js';
 import { exportQdc, exportQdpx } from '../export/refi-export.js';
 import { importQdc, importQdpx } from '../import/refi-import.js';
 import { REFI_LIMITS, type RefiWarning } from '../import/refi-model.js';
+import { writeFileDurably } from '../storage/durable-file.js';
 import { pickProject, UsageError, withStore, type CliCommand, type CliIO } from './common.js';
 
 function printWarnings(io: CliIO, warnings: RefiWarning[]): void {
   for (const w of warnings) io.stderr(`warning: ${w.element}: ${w.message}\n`);
-}
-
-async function writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }
 
 export const refiCommand: CliCommand = {
@@ -52,7 +47,7 @@ export const refiCommand: CliCommand = {
         const r = exportQdc(projectId, await store.listCodes(projectId));
         return { data: r.xml, warnings: r.warnings };
       });
-      await writeAtomically(out, result.data);
+      await writeFileDurably(out, result.data);
       const bytes = typeof result.data === 'string' ? Buffer.byteLength(result.data) : result.data.length;
       if (json) io.stdout(`${JSON.stringify({ file: out, bytes, warnings: result.warnings }, null, 2)}\n`);
       else {

@@ -4,10 +4,9 @@
  *   sichtbar search --data DIR "<query>" [--set NAME] [--code ID] [--speaker FK] [--context N] [--limit N] [--json]
  *   sichtbar words --data DIR [--set NAME] [--code ID] [--limit N] [--a COND --b COND] [--csv] [--json]
  */
-import { parseSideConditions } from '../schemas/comparison.js';
 import { search } from '../domain/search.js';
 import { keyness, keynessToCsv, wordFrequencies, wordsToCsv } from '../domain/words.js';
-import { pickProject, UsageError, withStore, type CliCommand } from './common.js';
+import { pickProject, sideConditions, UsageError, withStore, type CliCommand } from './common.js';
 
 function int(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -80,11 +79,9 @@ export const wordsCommand: CliCommand = {
     if ((aArgs === undefined) !== (bArgs === undefined)) throw new UsageError('keyness needs both --a and --b');
     const csv = values['csv'] === true;
     if (aArgs && bArgs) {
-      const a = parseSideConditions(aArgs);
-      if (!a.ok) throw new UsageError(`--a: ${a.message}`);
-      const b = parseSideConditions(bArgs);
-      if (!b.ok) throw new UsageError(`--b: ${b.message}`);
-      const result = await withStore(dataDir, async (store, deps) => keyness(deps, await pickProject(store, projectOption), a.spec, b.spec, { ...(limit ? { limit } : {}), ...(minLength ? { minLength } : {}) }));
+      const a = sideConditions('a', aArgs);
+      const b = sideConditions('b', bArgs);
+      const result = await withStore(dataDir, async (store, deps) => keyness(deps, await pickProject(store, projectOption), a, b, { ...(limit ? { limit } : {}), ...(minLength ? { minLength } : {}) }));
       if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       else if (csv) io.stdout(keynessToCsv(result));
       else {

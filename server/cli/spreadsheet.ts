@@ -7,7 +7,7 @@
  *
  * Exit 0 ok, 1 failure (a bad file writes nothing), 2 bad usage.
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Deps } from '../domain/deps.js';
 import { exportProject } from '../domain/projects.js';
 import { matrixToCsv, matrixToXlsx, segmentsToCsv, segmentsToXlsx } from '../export/spreadsheet.js';
@@ -32,13 +32,6 @@ export async function buildSpreadsheet(deps: Deps, projectId: string, format: 'c
   const mode = binary ? 'binary' : 'counts';
   if (format === 'csv') return table === 'matrix' ? matrixToCsv(data, mode) : segmentsToCsv(data);
   return table === 'matrix' ? matrixToXlsx(data, mode) : segmentsToXlsx(data);
-}
-
-/** Write a file so that a reader never sees half of it (temp file, then rename). */
-export async function writeFileAtomically(file: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }
 
 /** Read and check a codebook table file before the data directory is opened (nothing written on error). */

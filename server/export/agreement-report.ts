@@ -5,7 +5,7 @@
  */
 import { LEVEL_LABELS } from '../domain/agreement.js';
 import type { AgreementMeasures, AgreementResult } from '../schemas/agreement.js';
-import { csvField } from './comparison-report.js';
+import { csvField } from './csv.js';
 
 const COLUMNS = ['units', 'agreements', 'percentAgreement', 'cohenKappa', 'fleissKappa', 'brennanPredigerKappa', 'krippendorffAlpha'] as const;
 

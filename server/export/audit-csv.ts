@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../schemas/audit.js';
-import { csvField } from './comparison-report.js';
+import { csvField } from './csv.js';
 
 /** The audit trail as CSV (UTF-8 with BOM, CRLF, formula-looking cells escaped by `csvField`). */
 export function auditToCsv(entries: readonly AuditEntry[]): string {

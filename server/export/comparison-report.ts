@@ -14,6 +14,7 @@
  */
 import { Marked, type Tokens } from 'marked';
 import { pairedByCase } from '../domain/comparison.js';
+import { csvField } from './csv.js';
 import type { BreakdownCell, ComparisonResult, ComparisonRow, Section, SideCounts } from '../schemas/comparison.js';
 
 export interface ReportMeta {
@@ -305,15 +306,8 @@ ${body}
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-/**
- * A CSV text field (RFC 4180): quoted when it holds a quote, comma or line break, quotes doubled. A
- * field that a spreadsheet would read as a formula (starting with =, +, -, @, tab or CR) gets a
- * leading apostrophe (OWASP, CSV injection). Numbers are written by `num`, never through here.
- */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+// csvField lives in csv.ts (shared by all CSV exports); re-exported here for existing importers.
+export { csvField };
 
 const num = (n: number | null, digits?: number): string => (n === null ? '' : digits === undefined ? String(n) : String(Number(n.toPrecision(digits))));
 

@@ -3,7 +3,8 @@
  * evidence counts, status, decision). User text is escaped before it enters the Markdown (mdText),
  * and the HTML goes through the same safe renderer as the comparison report.
  */
-import { csvField, escapeHtml, markdownToSafeHtml, mdText } from './comparison-report.js';
+import { escapeHtml, markdownToSafeHtml, mdText } from './comparison-report.js';
+import { csvField } from './csv.js';
 import type { Requirement } from '../schemas/form.js';
 
 const STATUS: Record<Requirement['status'], string> = { open: 'offen', accepted: 'angenommen', rejected: 'abgelehnt' };

@@ -16,6 +16,7 @@ import type { AttributeValue } from '../schemas/attribute.js';
 import type { Code } from '../schemas/code.js';
 import { codePathNames } from '../domain/code-tree.js';
 import type { ProjectExport } from '../schemas/export.js';
+import { csvField } from './csv.js';
 
 /** One cell of a table: text, a number or a truth value. */
 export type TableCell = string | number | boolean;
@@ -29,10 +30,12 @@ function codePathsForSpreadsheet(codes: readonly Code[]): Map<string, string> {
   return new Map([...codePathNames(codes)].map(([id, names]) => [id, names.join(' > ')]));
 }
 
+/** Also quoted on ';', which Excel splits on in some locales. */
+const QUOTE_WHEN = /[",\n\r;]/;
+
 function csvCell(v: TableCell): string {
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // Numbers and truth values never hold a quote, separator or line break, nor read as a formula.
+  return typeof v === 'string' ? csvField(v, QUOTE_WHEN) : String(v);
 }
 
 function toCsv(table: TableCell[][]): string {

@@ -20,6 +20,7 @@ import type { CodebookEntry, CodebookFile } from '../schemas/codebook.js';
 import type { RefiWarning } from '../schemas/refi.js';
 import { decodeText } from './decode.js';
 import { safeUnzip } from './refi-model.js';
+import { forbiddenXmlDeclaration } from './safe-zip.js';
 
 /** Limits for codebook tables from outside. */
 export const CODEBOOK_TABLE_LIMITS = {
@@ -197,7 +198,7 @@ export async function xlsxRows(bytes: Uint8Array, fileName = 'codebook.xlsx'): P
     if (!name.endsWith('.xml') && !name.endsWith('.rels')) continue;
     // Whole part, not just its head: a long comment could push a DOCTYPE back. Text content never
     // holds a raw "<!" (it is escaped), so this has no false positives.
-    if (/<!(DOCTYPE|ENTITY)/i.test(decoder.decode(data))) throw new InvalidInput(`${fileName}: ${name} declares a DTD or entities; refused`);
+    if (forbiddenXmlDeclaration(decoder.decode(data)) !== undefined) throw new InvalidInput(`${fileName}: ${name} declares a DTD or entities; refused`);
     kept[name] = data;
   }
   const zipped = zipSync(kept, { level: 0 });

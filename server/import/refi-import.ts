@@ -27,6 +27,7 @@ import { SegmentSchema, type Segment } from '../schemas/segment.js';
 import type { QdcImportResult, RefiImportResult } from '../schemas/refi.js';
 import type { User } from '../schemas/user.js';
 import { descriptionToDefinition, KIND_VARIABLE, normaliseGuid, REFI_LIMITS, safeUnzip, type RefiWarning } from './refi-model.js';
+import { forbiddenXmlDeclaration } from './safe-zip.js';
 import { parseTurns } from './transcript.js';
 
 export interface RefiImportOptions {
@@ -85,7 +86,7 @@ function text(node: unknown, tag: string): string | undefined {
  */
 export function parseRefiXml(xml: string, root: 'Project' | 'CodeBook', file: string): XNode {
   const body = xml.replace(/^\ufeff/, '');
-  if (/<!DOCTYPE/i.test(body) || /<!ENTITY/i.test(body)) throw new InvalidInput(`${file}: DTDs and entity declarations are not allowed in REFI-QDA files`);
+  if (forbiddenXmlDeclaration(body) !== undefined) throw new InvalidInput(`${file}: DTDs and entity declarations are not allowed in REFI-QDA files`);
   const check = XMLValidator.validate(body);
   if (check !== true) throw new InvalidInput(`${file}: malformed XML at line ${check.err.line}, column ${check.err.col}: ${check.err.msg}`);
   const parser = new XMLParser({

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { CodeDefinitionSchema, type CodeDefinition } from '../schemas/code.js';
 import { InvalidInput, TooLarge } from '../domain/errors.js';
-import { checkZipEntryName, looksLikeZip, UnsafeArchive, unzipSafely } from './safe-zip.js';
+import { looksLikeZip, UnsafeArchive, unzipSafely } from './safe-zip.js';
 
 export const PROJECT_NS = 'urn:QDA-XML:project:1.0';
 export const CODEBOOK_NS = 'urn:QDA-XML:codebook:1.0';
@@ -139,15 +139,6 @@ export function textEl(name: string, text: string): string {
 }
 
 // --- Safe unzipping --------------------------------------------------------------------------
-
-/** Reject entry names that could leave the target folder (zip slip) or are not plain relative paths. */
-export function checkEntryName(name: string): void {
-  try {
-    checkZipEntryName(name);
-  } catch (e) {
-    throw new InvalidInput(e instanceof Error ? e.message : String(e));
-  }
-}
 
 /**
  * Unzip an archive from outside (the shared guard in `safe-zip.ts`): sizes and the entry count are

@@ -15,7 +15,7 @@
  * Writes bench/out/comparison.json and prints the table.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAdmin } from '../server/bootstrap.js';
@@ -31,7 +31,7 @@ import { collectImports } from '../server/import/import-paths.js';
 import type { ComparisonOptions } from '../server/schemas/comparison.js';
 import { MemoryStore } from '../server/storage/memory-store.js';
 import { generateCodebook, generateCorpus, generateSegments } from './generate.js';
-import { distribution, figure, figureTable, GcMeter, timed, type Distribution, type Figure, parseBenchArgs, log } from './measure.js';
+import { distribution, figure, figureTable, GcMeter, loadAverageLine, logRunHeader, machineRecord, runStart, timed, type Distribution, type Figure, parseBenchArgs, log } from './measure.js';
 
 const TARGET_MS = 200;
 const BYTES_PER_DOCUMENT = 20_000;
@@ -67,8 +67,7 @@ async function sampleRoundRobin<K extends string>(
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), { runs: 10 });
-  const started = new Date();
-  const loadBefore = loadavg();
+  const start = runStart();
   const work = await mkdtemp(join(tmpdir(), 'sichtbar-bench-comparison-'));
   const figures: Figure[] = [];
   const info: Record<string, unknown> = {};
@@ -159,17 +158,8 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
 
-  const cpu = cpus();
   const results = {
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memoryBytes: totalmem(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      date: started.toISOString(),
-      loadAverage: { before: loadBefore, after: loadavg() },
-    },
+    machine: machineRecord(start),
     parameters: { documents: args.documents, segments: args.segments, runs: args.runs, seed: args.seed, quick: args.quick, codes: CODES, options: { by: 'region', pairBy: 'fall' } },
     figures,
     info,
@@ -179,14 +169,13 @@ async function main(): Promise<void> {
   await writeFile(join(outDir, 'comparison.json'), `${JSON.stringify(results, null, 2)}\n`);
   const m = results.machine;
   log('');
-  log(`${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.node}, ${m.date.slice(0, 10)}`);
-  log(`${args.documents.toLocaleString('en')} documents, ${args.segments.toLocaleString('en')} segments${args.quick ? ' (quick)' : ''}; ${String(info['rows'])} rows`);
+  logRunHeader(m, args, `${String(info['rows'])} rows`);
   log('');
   log(figureTable(figures));
   log('');
   const cpuMs = info['cpuMs'] as Record<string, Distribution>;
   log(`CPU time of this process, p50/p95 (ms): ${Object.entries(cpuMs).map(([k, d]) => `${k} ${d.p50.toFixed(0)}/${d.p95.toFixed(0)}`).join(', ')}`);
-  log(`load average before ${m.loadAverage.before.map((l) => l.toFixed(2)).join(' ')}, after ${m.loadAverage.after.map((l) => l.toFixed(2)).join(' ')}`);
+  log(loadAverageLine(m));
   log(`Written to ${join(outDir, 'comparison.json')}`);
   const failed = figures.filter((f) => f.pass === false);
   if (failed.length > 0) {

@@ -69,7 +69,10 @@ export interface Client {
 export async function signIn(url: string, login: string, password: string): Promise<Client> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
   if (res.status !== 200) throw new Error(`login ${login}: ${res.status} ${await res.text()}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  // By name: the response may set other cookies too.
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('sichtbar_session='));
+  if (!session) throw new Error(`login ${login}: no session cookie`);
+  const cookie = session.split(';')[0] ?? '';
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { cookie, csrf: csrfToken, url };
 }

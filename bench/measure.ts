@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -274,4 +275,53 @@ export function parseBenchArgs(argv: string[], defaults: { runs?: number; megaby
 
 export function log(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The machine a run was measured on
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  node: string;
+  platform: string;
+  date: string;
+  /** 1/5/15-minute load averages: other work on the machine shows here. */
+  loadAverage: { before: number[]; after: number[] };
+}
+
+/** Taken when a run starts: its date and the load average before it. */
+export interface RunStart {
+  started: Date;
+  loadBefore: number[];
+}
+
+export function runStart(): RunStart {
+  return { started: new Date(), loadBefore: loadavg() };
+}
+
+/** The machine record of results.json, taken when the run ends. */
+export function machineRecord(start: RunStart): Machine {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryBytes: totalmem(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: start.started.toISOString(),
+    loadAverage: { before: start.loadBefore, after: loadavg() },
+  };
+}
+
+/** The header of the printout: the machine, then the run's size and `detail` (e.g. its duration). */
+export function logRunHeader(m: Machine, args: Pick<BenchArgs, 'documents' | 'segments' | 'quick'>, detail: string): void {
+  log(`${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.node}, ${m.date.slice(0, 10)}`);
+  log(`${args.documents.toLocaleString('en')} documents, ${args.segments.toLocaleString('en')} segments${args.quick ? ' (quick)' : ''}; ${detail}`);
+}
+
+/** "load average before … , after …" for the printout. */
+export function loadAverageLine(m: Machine): string {
+  return `load average before ${m.loadAverage.before.map((l) => l.toFixed(2)).join(' ')}, after ${m.loadAverage.after.map((l) => l.toFixed(2)).join(' ')}`;
 }

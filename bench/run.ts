@@ -11,7 +11,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAdmin } from '../server/bootstrap.js';
@@ -25,8 +25,9 @@ import { collectImports } from '../server/import/import-paths.js';
 import type { Document, DocumentMeta } from '../server/schemas/document.js';
 import type { Segment } from '../server/schemas/segment.js';
 import { LowdbStore } from '../server/storage/lowdb-store.js';
+import { call, signIn, type Client } from './load.js';
 import { generateCodebook, generateCorpus, generateSegments, Random } from './generate.js';
-import { distribution, figure, figureTable, folderSize, GcMeter, log, parseBenchArgs, readAndParseJson, replaceAtomically, Samples, timed, writeAndSync, type BenchArgs, type Distribution, type Figure } from './measure.js';
+import { distribution, figure, figureTable, folderSize, GcMeter, loadAverageLine, log, logRunHeader, machineRecord, parseBenchArgs, readAndParseJson, replaceAtomically, runStart, Samples, timed, writeAndSync, type BenchArgs, type Distribution, type Figure } from './measure.js';
 
 /** Mean document size: 1,000 documents make 20 MB. */
 const BYTES_PER_DOCUMENT = 20_000;
@@ -36,41 +37,6 @@ const ADMIN_PASSWORD = 'bench-password-1';
 const CONTEXT = 200;
 
 const seconds = (ms: number): number => ms / 1000;
-
-// ---------------------------------------------------------------------------------------------
-// A minimal API client: session cookie plus X-CSRF-Token, as the web UI sends them.
-
-class ApiClient {
-  private cookie = '';
-  private csrf = '';
-
-  constructor(readonly base: string) {}
-
-  async login(login: string, password: string): Promise<void> {
-    const res = await fetch(`${this.base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login, password }),
-    });
-    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as { csrfToken: string };
-    const session = res.headers.getSetCookie().find((c) => c.startsWith('sichtbar_session='));
-    if (!session) throw new Error('login gave no session cookie');
-    this.cookie = session.split(';')[0] ?? '';
-    this.csrf = body.csrfToken;
-  }
-
-  /** Send a request and read the whole body as text. */
-  async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; text: string }> {
-    const headers: Record<string, string> = { cookie: this.cookie };
-    if (method !== 'GET') {
-      headers['x-csrf-token'] = this.csrf;
-      headers['content-type'] = 'application/json';
-    }
-    const res = await fetch(`${this.base}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    return { status: res.status, text: await res.text() };
-  }
-}
 
 interface Listening {
   server: ServerType;
@@ -253,7 +219,7 @@ async function benchCoding(
   deps: Deps,
   dataDir: string,
   projectId: string,
-  client: ApiClient,
+  client: Client,
   serverMs: () => number,
   documents: DocumentMeta[],
   codeIds: string[],
@@ -278,8 +244,9 @@ async function benchCoding(
       [
         'http',
         async () => {
-          const res = await client.send('POST', `/api/projects/${projectId}/segments`, { documentId: doc.id, codeId: rnd.pick(codeIds), ...randomRange(rnd, doc.length) });
-          if (res.status !== 201) throw new Error(`coding via HTTP: ${res.status} ${res.text.slice(0, 300)}`);
+          const res = await call(client, 'POST', `/api/projects/${projectId}/segments`, { documentId: doc.id, codeId: rnd.pick(codeIds), ...randomRange(rnd, doc.length) });
+          const text = await res.text();
+          if (res.status !== 201) throw new Error(`coding via HTTP: ${res.status} ${text.slice(0, 300)}`);
           if (round >= warmup) samples.add('server', serverMs());
         },
       ],
@@ -326,7 +293,7 @@ async function benchCoding(
  * Retrieval: all segments of one code (~1/50 of them) with 200 code points of context, via HTTP
  * and via retrieveSegments, next to JSON.parse of the same response and a linear scan in memory.
  */
-async function benchRetrieval(ctx: Context, deps: Deps, projectId: string, client: ApiClient, serverMs: () => number, codeIds: string[]): Promise<void> {
+async function benchRetrieval(ctx: Context, deps: Deps, projectId: string, client: Client, serverMs: () => number, codeIds: string[]): Promise<void> {
   const store = deps.store;
   const all = await store.listSegments(projectId);
   const perCode = new Map<string, number>();
@@ -349,10 +316,11 @@ async function benchRetrieval(ctx: Context, deps: Deps, projectId: string, clien
     [
       'http',
       async () => {
-        const res = await client.send('GET', `/api/projects/${projectId}/segments?codeId=${encodeURIComponent(codeId)}&context=${CONTEXT}`);
-        if (res.status !== 200) throw new Error(`retrieval via HTTP: ${res.status} ${res.text.slice(0, 300)}`);
+        const res = await call(client, 'GET', `/api/projects/${projectId}/segments?codeId=${encodeURIComponent(codeId)}&context=${CONTEXT}`);
+        const text = await res.text();
+        if (res.status !== 200) throw new Error(`retrieval via HTTP: ${res.status} ${text.slice(0, 300)}`);
         if (run >= warmup) samples.add('server', serverMs());
-        body = res.text;
+        body = text;
         const parsed = JSON.parse(body) as { total: number };
         if (parsed.total !== expected) throw new Error(`retrieval via HTTP gave ${parsed.total} segments, expected ${expected}`);
       },
@@ -452,8 +420,7 @@ async function runAll(ctx: Context): Promise<void> {
 
     const listening = await listen(deps);
     server = listening.server;
-    const client = new ApiClient(listening.base);
-    await client.login('admin', ADMIN_PASSWORD);
+    const client = await signIn(listening.base, 'admin', ADMIN_PASSWORD);
 
     log('Coding latency…');
     await benchCoding(ctx, deps, dataDir, project.id, client, listening.lastServerMs, documents, codeIds, coders);
@@ -469,26 +436,15 @@ async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   const work = await mkdtemp(join(tmpdir(), 'sichtbar-bench-'));
   const ctx: Context = { args, work, figures: [], info: {} };
-  const started = new Date();
-  const loadBefore = loadavg();
+  const start = runStart();
   const t0 = performance.now();
   try {
     await runAll(ctx);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const cpu = cpus();
   const results = {
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memoryBytes: totalmem(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      date: started.toISOString(),
-      /** 1/5/15-minute load averages: other work on the machine shows here. */
-      loadAverage: { before: loadBefore, after: loadavg() },
-    },
+    machine: machineRecord(start),
     parameters: { documents: args.documents, segments: args.segments, seed: args.seed, quick: args.quick, bytesPerDocument: BYTES_PER_DOCUMENT, codes: CODES, context: CONTEXT },
     durationSeconds: seconds(performance.now() - t0),
     figures: ctx.figures,
@@ -500,9 +456,8 @@ async function main(): Promise<void> {
 
   const m = results.machine;
   log('');
-  log(`${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.node}, ${m.date.slice(0, 10)}`);
-  log(`${args.documents.toLocaleString('en')} documents, ${args.segments.toLocaleString('en')} segments${args.quick ? ' (quick)' : ''}; ${results.durationSeconds.toFixed(0)} s`);
-  log(`load average before ${m.loadAverage.before.map((l) => l.toFixed(2)).join(' ')}, after ${m.loadAverage.after.map((l) => l.toFixed(2)).join(' ')}`);
+  logRunHeader(m, args, `${results.durationSeconds.toFixed(0)} s`);
+  log(loadAverageLine(m));
   log('');
   log(figureTable(ctx.figures));
   log('');

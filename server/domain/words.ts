@@ -9,6 +9,7 @@
  */
 import { documentsOfSide, labelOfSide } from './comparison.js';
 import { documentIdsOfSet } from './corpus.js';
+import { csvField } from './csv.js';
 import type { Deps } from './deps.js';
 import { codeRanges } from './search.js';
 import { isStopWord, projectIndex, type IndexedDocument, type ProjectIndex, type Term } from './search-index.js';
@@ -127,10 +128,7 @@ export async function keyness(deps: Deps, projectId: string, a: ParsedSideSpec, 
 // CSV (RFC 4180, CRLF)
 
 function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  // A leading =, +, - or @ would be read as a formula by spreadsheets.
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return v === null ? '' : typeof v === 'string' ? csvField(v) : String(v);
 }
 
 export function wordsToCsv(result: WordsResult): string {

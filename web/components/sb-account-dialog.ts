@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import type { PublicUser } from '../../server/schemas/user.js';
 import { createClient, errorMessage, type Client } from '../api.js';
 import { LanguageController, t } from '../i18n/index.js';
-import { focusRing } from './shared-styles.js';
+import { focusRing, modalDialog } from './shared-styles.js';
 
 /** Fired after the own password was changed: `user` is the user with the new version. */
 export class AccountChangeEvent extends Event {
@@ -48,17 +48,11 @@ export class SbAccountDialog extends LitElement {
 
   static override styles = [
     focusRing,
+    modalDialog,
     css`
-    :host {
-      display: contents;
-    }
     dialog {
       max-width: 32rem;
-      border: 1px solid #94a3b8;
-      border-radius: 6px;
-    }
-    dialog::backdrop {
-      background: rgb(15 23 42 / 0.4);
+      padding: 1em;
     }
     label {
       display: block;
@@ -73,16 +67,6 @@ export class SbAccountDialog extends LitElement {
     section + section {
       border-top: 1px solid #e2e8f0;
       margin-top: 1rem;
-    }
-    .buttons {
-      display: flex;
-      justify-content: flex-end;
-      gap: 0.5rem;
-      margin-top: 1rem;
-    }
-    button {
-      font: inherit;
-      padding: 0.3rem 0.8rem;
     }
     button.danger {
       background: #b91c1c;

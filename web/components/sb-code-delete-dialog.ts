@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import type { Code, DeleteCode } from '../../server/schemas/code.js';
 import { codesInTreeOrder, descendantIds, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
 import { LanguageController, t } from '../i18n/index.js';
-import { focusRing } from './shared-styles.js';
+import { focusRing, modalDialog } from './shared-styles.js';
 
 
 
@@ -54,24 +54,8 @@ export class SbCodeDeleteDialog extends LitElement {
 
   static override styles = [
     focusRing,
+    modalDialog,
     css`
-    :host {
-      display: contents;
-    }
-    dialog {
-      max-width: 34rem;
-      border: 1px solid #94a3b8;
-      border-radius: 6px;
-      padding: 1rem 1.25rem;
-    }
-    dialog::backdrop {
-      background: rgb(15 23 42 / 0.4);
-    }
-    h2 {
-      margin-top: 0;
-      font-size: 1.15rem;
-      overflow-wrap: anywhere;
-    }
     fieldset {
       margin: 0.75rem 0;
       border: 1px solid #cbd5e1;
@@ -87,16 +71,6 @@ export class SbCodeDeleteDialog extends LitElement {
     }
     .hint {
       color: #92400e;
-    }
-    .buttons {
-      display: flex;
-      justify-content: flex-end;
-      gap: 0.5rem;
-      margin-top: 1rem;
-    }
-    button {
-      font: inherit;
-      padding: 0.3rem 0.8rem;
     }
     button.danger:not(:disabled) {
       background: #b91c1c;

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import type { Code } from '../../server/schemas/code.js';
 import { LanguageController, t } from '../i18n/index.js';
 import { codesInTreeOrder, descendantIds, PATH_SEPARATOR } from '../../server/domain/code-tree.js';
-import { focusRing } from './shared-styles.js';
+import { focusRing, modalDialog } from './shared-styles.js';
 
 /** Fired when the user confirms merging `sourceId` into `targetId` (the source is deleted afterwards). */
 export class CodeMergeEvent extends Event {
@@ -46,24 +46,8 @@ export class SbCodeMergeDialog extends LitElement {
 
   static override styles = [
     focusRing,
+    modalDialog,
     css`
-    :host {
-      display: contents;
-    }
-    dialog {
-      max-width: 34rem;
-      border: 1px solid #94a3b8;
-      border-radius: 6px;
-      padding: 1rem 1.25rem;
-    }
-    dialog::backdrop {
-      background: rgb(15 23 42 / 0.4);
-    }
-    h2 {
-      margin-top: 0;
-      font-size: 1.15rem;
-      overflow-wrap: anywhere;
-    }
     label {
       display: grid;
       gap: 0.2rem;
@@ -71,16 +55,6 @@ export class SbCodeMergeDialog extends LitElement {
     select {
       font: inherit;
       max-width: 100%;
-    }
-    .buttons {
-      display: flex;
-      justify-content: flex-end;
-      gap: 0.5rem;
-      margin-top: 1rem;
-    }
-    button {
-      font: inherit;
-      padding: 0.3rem 0.8rem;
     }
   `,
   ];

@@ -53,3 +53,34 @@ export const dataTable = css`
     padding: 0.25rem 0;
   }
 `;
+
+/** The modal dialogs (delete, merge, account): frame, backdrop, title, button row. */
+export const modalDialog = css`
+  :host {
+    display: contents;
+  }
+  dialog {
+    max-width: 34rem;
+    border: 1px solid #94a3b8;
+    border-radius: 6px;
+    padding: 1rem 1.25rem;
+  }
+  dialog::backdrop {
+    background: rgb(15 23 42 / 0.4);
+  }
+  h2 {
+    margin-top: 0;
+    font-size: 1.15rem;
+    overflow-wrap: anywhere;
+  }
+  .buttons {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.5rem;
+    margin-top: 1rem;
+  }
+  button {
+    font: inherit;
+    padding: 0.3rem 0.8rem;
+  }
+`;
